@@ -1,0 +1,19 @@
+from django.core.cache import cache
+
+DEMO_SOURCE = "demo"
+_CACHE_KEY = "demo-data-loaded"
+
+
+def demo_data_loaded():
+    """Whether sample listings are in the directory, so every page can say so (cached briefly)."""
+    from meetings.models import Meeting
+
+    loaded = cache.get(_CACHE_KEY)
+    if loaded is None:
+        loaded = Meeting.objects.filter(source=DEMO_SOURCE).exists()
+        cache.set(_CACHE_KEY, loaded, 60)
+    return loaded
+
+
+def forget_demo_state():
+    cache.delete(_CACHE_KEY)

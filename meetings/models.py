@@ -1,0 +1,364 @@
+import zoneinfo
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The shape of an IANA zone name ("UTC", "America/Argentina/Buenos_Aires"). The database checks the
+# shape; clean() checks the name against the zone database, whose list changes with tzdata releases
+# and so cannot be frozen into a migration.
+TIMEZONE_SHAPE = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
+
+
+@lru_cache(maxsize=1)
+def available_timezones():
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value):
+    if value not in available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone. Use an IANA name such as America/New_York or Australia/Sydney."),
+            params={"value": value},
+            code="invalid_timezone",
+        )
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class CodeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Region(models.Model):
+    """A place in a tree: country > state > metro area > neighbourhood."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        STATE = "state", _("State or province")
+        METRO = "metro", _("Metro area or city")
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Unique everywhere, e.g. us-pa-philadelphia.")
+    kind = models.CharField(max_length=20, choices=Kind)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    timezone = models.CharField(
+        max_length=64,
+        validators=[validate_timezone],
+        help_text="Default IANA time zone for meetings here, e.g. America/New_York.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(timezone__regex=TIMEZONE_SHAPE), name="region_timezone_shape"),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="region_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def ancestors(self):
+        """This region's parents from the top of the tree down (one query per level)."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def descendant_ids(self):
+        """Ids of this region and everything under it, one query per level of the tree."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
+    def clean(self):
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError({"parent": "A region cannot be inside itself."})
+            node = node.parent
+
+
+class Location(models.Model):
+    """A venue where in-person meetings happen."""
+
+    name = models.CharField(max_length=200, help_text="Venue name, e.g. St. Mark's Church Hall.")
+    address = models.CharField(max_length=200, blank=True, help_text="Street and number.")
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True, help_text="State, province or territory.")
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="Two-letter country code, e.g. US or AU.")
+    formatted_address = models.CharField(
+        max_length=300, blank=True, help_text="The full address as one line, as a map would show it."
+    )
+    latitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    approximate = models.BooleanField(
+        default=False, help_text="The address is only a city or area, not a place people can go to."
+    )
+    timezone = models.CharField(max_length=64, validators=[validate_timezone], help_text="IANA time zone.")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="locations")
+    notes = models.TextField(blank=True, help_text="How to find the room, parking, entrance.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_both_or_neither",
+            ),
+            models.CheckConstraint(condition=Q(timezone__regex=TIMEZONE_SHAPE), name="location_timezone_shape"),
+        ]
+        indexes = [
+            # "Near a place": a bounding box on latitude, then longitude, before exact distance.
+            models.Index(fields=["latitude", "longitude"], name="location_coordinates_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.formatted_address:
+            self.formatted_address = self.build_formatted_address()
+        super().save(*args, **kwargs)
+
+    def build_formatted_address(self):
+        state_zip = " ".join(part for part in (self.state, self.postal_code) if part)
+        return ", ".join(part for part in (self.address, self.city, state_zip, self.country) if part)
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError("Give both latitude and longitude, or neither.")
+
+
+class MeetingType(models.Model):
+    """One shared vocabulary of meeting types, mapped to each standard's codes."""
+
+    class Category(models.TextChoices):
+        ATTENDANCE = "attendance", _("Who may attend")
+        FORMAT = "format", _("Format")
+        AUDIENCE = "audience", _("Community")
+        ACCESSIBILITY = "accessibility", _("Accessibility")
+        LANGUAGE = "language", _("Language")
+        FEATURE = "feature", _("Features")
+
+    code = models.SlugField(max_length=40, unique=True, help_text="Our code, used in URLs and filters.")
+    name = models.CharField(max_length=100)
+    name_es = models.CharField("name in Spanish", max_length=100, blank=True)
+    short_label = models.CharField(max_length=30, blank=True, help_text="A short label for result lists.")
+    description = models.TextField(blank=True, help_text="A plain explanation a newcomer understands.")
+    category = models.CharField(max_length=20, choices=Category)
+    meeting_guide_code = models.CharField(
+        max_length=20, blank=True, help_text="The Meeting Guide type code, where one exists."
+    )
+    bmlt_world_id = models.CharField(max_length=20, blank=True, help_text="The BMLT world_id, where one exists.")
+    is_key = models.BooleanField(default=False, help_text="Shown as a label in result lists.")
+    position = models.PositiveSmallIntegerField(default=100, help_text="Order within its category.")
+
+    objects = CodeManager()
+
+    class Meta:
+        ordering = ["category", "position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Weekday(models.IntegerChoices):
+    # 0 = Sunday, as in the Meeting Guide format.
+    SUNDAY = 0, _("Sunday")
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+
+
+class Attendance(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid (in person and online)")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
+    INACTIVE = "inactive", _("No longer meets")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Status.ACTIVE)
+
+    def listed(self):
+        """Meetings shown to the public: active or temporarily closed (marked as such)."""
+        return self.exclude(status=Status.INACTIVE)
+
+    def for_display(self):
+        return self.select_related("program", "location", "location__region", "group").prefetch_related("types")
+
+    def in_day_order(self):
+        return self.order_by("weekday", "start_time", "name")
+
+
+class Meeting(models.Model):
+    """A meeting that repeats weekly at a local wall-clock time in an IANA time zone."""
+
+    program = models.ForeignKey("groups.Program", on_delete=models.PROTECT, related_name="meetings")
+    group = models.ForeignKey(
+        "groups.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    name = models.CharField(max_length=200, help_text="The meeting's name as its group uses it.")
+    slug = models.SlugField(max_length=220, unique=True, help_text="Used in the meeting's address; do not change.")
+    attendance = models.CharField(max_length=20, choices=Attendance, default=Attendance.IN_PERSON)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday, help_text="Day of the week it meets.")
+    start_time = models.TimeField(help_text="Local start time, e.g. 19:00.")
+    end_time = models.TimeField(null=True, blank=True, help_text="Local end time; may be after midnight.")
+    timezone = models.CharField(
+        max_length=64,
+        validators=[validate_timezone],
+        help_text="IANA time zone of the meeting's wall-clock time, e.g. America/New_York.",
+    )
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text="Where it meets in person. Leave empty for an online-only meeting.",
+    )
+    conference_url = models.URLField(max_length=500, blank=True, help_text="Link to join online (Zoom, Meet...).")
+    conference_url_notes = models.CharField(max_length=300, blank=True, help_text="Meeting ID, passcode, etc.")
+    conference_phone = models.CharField(max_length=100, blank=True, help_text="Phone number to dial in.")
+    conference_phone_notes = models.CharField(max_length=300, blank=True)
+    join_on_request = models.BooleanField(
+        default=False, help_text="The group gives the link on request (for example by e-mail)."
+    )
+    types = models.ManyToManyField(MeetingType, blank=True, related_name="meetings")
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+    last_verified = models.DateField(
+        null=True, blank=True, help_text="When someone last confirmed the meeting still meets as listed."
+    )
+    source = models.CharField(max_length=100, blank=True, help_text="Where this listing came from.")
+    external_key = models.CharField(max_length=200, blank=True, help_text="The meeting's id in its source.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["weekday", "start_time", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="meeting_weekday_range"),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True) | ~Q(end_time=models.F("start_time")),
+                name="meeting_end_differs_from_start",
+            ),
+            models.CheckConstraint(condition=Q(timezone__regex=TIMEZONE_SHAPE), name="meeting_timezone_shape"),
+            models.CheckConstraint(
+                condition=Q(attendance=Attendance.ONLINE) | Q(location__isnull=False),
+                name="meeting_in_person_has_location",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance=Attendance.IN_PERSON)
+                | ~Q(conference_url="")
+                | ~Q(conference_phone="")
+                | Q(join_on_request=True),
+                name="meeting_online_has_way_to_join",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__in=[a.value for a in Attendance]), name="meeting_attendance_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_key"],
+                condition=~Q(external_key=""),
+                name="meeting_external_key_unique_per_source",
+            ),
+        ]
+        indexes = [
+            # Day and time searches ("today", "evening", soonest first) over listed meetings.
+            models.Index(fields=["status", "weekday", "start_time"], name="meeting_status_day_time_idx"),
+            # Attendance filters (online / in person) combined with day order.
+            models.Index(fields=["attendance", "weekday", "start_time"], name="meeting_attendance_day_idx"),
+            # A program's meeting list.
+            models.Index(fields=["program", "weekday", "start_time"], name="meeting_program_day_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.slug])
+
+    @property
+    def is_online(self):
+        return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)
+
+    @property
+    def is_in_person(self):
+        return self.attendance in (Attendance.IN_PERSON, Attendance.HYBRID)
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def clean(self):
+        errors = {}
+        if self.timezone:
+            try:
+                validate_timezone(self.timezone)
+            except ValidationError as error:
+                errors["timezone"] = error.messages
+        if self.end_time is not None and self.end_time == self.start_time:
+            errors["end_time"] = "The end time must differ from the start time (leave it empty if unknown)."
+        if self.is_in_person:
+            if self.location_id is None:
+                errors["location"] = "An in-person or hybrid meeting needs a location people can go to."
+            elif self.location.approximate or not (self.location.address or self.location.formatted_address):
+                errors["location"] = (
+                    "An in-person or hybrid meeting needs a location with a street address, not an approximate one."
+                )
+        if self.is_online and not (self.conference_url or self.conference_phone or self.join_on_request):
+            errors["conference_url"] = (
+                "An online or hybrid meeting needs a way to join: a link, a phone number, "
+                "or 'the group gives the link on request'."
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("meetings/<slug:slug>/", views.meeting_detail, name="detail"),
+]

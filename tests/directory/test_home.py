@@ -1,0 +1,49 @@
+import pytest
+from django.urls import reverse
+
+from meetings.models import Status
+from tests.factories import make_meeting, make_program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_programs_for_people_in_recovery_and_for_families_apart(client):
+    make_program(name="Alcoholics Anonymous")
+    make_program(name="Al-Anon Family Groups", audience="family", abstinence="not-applicable")
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    recovery = [p.name for p in response.context["recovery_programs"]]
+    family = [p.name for p in response.context["family_programs"]]
+    assert recovery == ["Alcoholics Anonymous"]
+    assert family == ["Al-Anon Family Groups"]
+
+
+def test_it_counts_listed_meetings_per_program_but_not_inactive_ones(client):
+    program = make_program(name="SMART Recovery")
+    make_meeting(program=program)
+    make_meeting(program=program)
+    make_meeting(program=program, status=Status.INACTIVE)
+    response = client.get(reverse("home"))
+    assert "2 meetings listed" in response.content.decode()
+
+
+def test_it_says_when_listings_are_sample_data(client):
+    response = client.get(reverse("home"))
+    assert "Sample data." not in response.content.decode()
+    make_meeting(source="demo")
+    from meetings.demo import forget_demo_state
+
+    forget_demo_state()
+    response = client.get(reverse("home"))
+    assert "Sample data." in response.content.decode()
+
+
+def test_it_has_a_skip_link_and_help_now(client):
+    html = client.get(reverse("home")).content.decode()
+    assert 'href="#main"' in html and 'id="main"' in html
+    assert "tel:988" in html
+
+
+def test_it_sets_no_cookies(client):
+    response = client.get(reverse("home"))
+    assert not response.cookies

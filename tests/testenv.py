@@ -1,0 +1,8 @@
+"""Loaded as a pytest plugin (-p) so it runs before pytest-django reads the settings."""
+
+import os
+
+# Tests run with DEBUG off (as in production) but need a key; set before Django's settings load.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("STATIC_MANIFEST", "false")
