@@ -5,11 +5,11 @@ from django.shortcuts import render
 from groups.models import Program
 
 
-def home(request):
+def program_list(request):
     programs = Program.objects.with_meeting_counts()
     return render(
         request,
-        "directory/home.html",
+        "directory/programs.html",
         {
             "recovery_programs": [p for p in programs if p.audience == "recovery"],
             "family_programs": [p for p in programs if p.audience == "family"],

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # The shape of an IANA zone name ("UTC", "America/Argentina/Buenos_Aires"). The database checks the
 # shape; clean() checks the name against the zone database, whose list changes with tzdata releases
@@ -118,6 +119,7 @@ class Location(models.Model):
     notes = models.TextField(blank=True, help_text="How to find the room, parking, entrance.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -153,6 +155,14 @@ class Location(models.Model):
     def build_formatted_address(self):
         state_zip = " ".join(part for part in (self.state, self.postal_code) if part)
         return ", ".join(part for part in (self.address, self.city, state_zip, self.country) if part)
+
+    @property
+    def is_specific(self):
+        """Whether people can go there: a street address, not just a city or area."""
+        if self.approximate:
+            return False
+        parts_only = self.build_formatted_address()
+        return bool(self.address) or bool(self.formatted_address and self.formatted_address != parts_only)
 
     @property
     def has_coordinates(self):
@@ -224,11 +234,11 @@ class Status(models.TextChoices):
 
 class MeetingQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status=Status.ACTIVE)
+        return self.filter(status=Status.ACTIVE, deleted_at__isnull=True)
 
     def listed(self):
         """Meetings shown to the public: active or temporarily closed (marked as such)."""
-        return self.exclude(status=Status.INACTIVE)
+        return self.exclude(status=Status.INACTIVE).filter(deleted_at__isnull=True)
 
     def for_display(self):
         return self.select_related("program", "location", "location__region", "group").prefetch_related("types")
@@ -280,6 +290,11 @@ class Meeting(models.Model):
     external_key = models.CharField(max_length=200, blank=True, help_text="The meeting's id in its source.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when deleted in the admin: hidden everywhere, and can be restored."
+    )
+    # Every change by a person, an import that saves one by one or an applied change request; bulk_create skips it.
+    history = HistoricalRecords(m2m_fields=[types])
 
     objects = MeetingQuerySet.as_manager()
 
@@ -340,18 +355,14 @@ class Meeting(models.Model):
         return zoneinfo.ZoneInfo(self.timezone)
 
     def clean(self):
+        # The time zone name itself is checked by the field's validator; clean() checks what spans fields.
         errors = {}
-        if self.timezone:
-            try:
-                validate_timezone(self.timezone)
-            except ValidationError as error:
-                errors["timezone"] = error.messages
         if self.end_time is not None and self.end_time == self.start_time:
             errors["end_time"] = "The end time must differ from the start time (leave it empty if unknown)."
         if self.is_in_person:
             if self.location_id is None:
                 errors["location"] = "An in-person or hybrid meeting needs a location people can go to."
-            elif self.location.approximate or not (self.location.address or self.location.formatted_address):
+            elif not self.location.is_specific:
                 errors["location"] = (
                     "An in-person or hybrid meeting needs a location with a street address, not an approximate one."
                 )
@@ -362,3 +373,50 @@ class Meeting(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class DataSource(models.Model):
+    """A feed we import on a schedule: another directory's Meeting Guide JSON, BMLT results or a TSML CSV."""
+
+    class Format(models.TextChoices):
+        MEETING_GUIDE = "meeting-guide", _("Meeting Guide JSON")
+        BMLT = "bmlt", _("BMLT semantic API (GetSearchResults JSON)")
+        CSV = "csv", _("12 Step Meeting List CSV")
+
+    name = models.CharField(max_length=120, help_text="Who publishes the feed, e.g. Central Ohio Intergroup.")
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Stored on every meeting imported from this feed as its source; do not change.",
+    )
+    url = models.URLField(max_length=500, help_text="Address of the feed.")
+    format = models.CharField(max_length=20, choices=Format, default=Format.MEETING_GUIDE)
+    program = models.ForeignKey(
+        "groups.Program",
+        on_delete=models.PROTECT,
+        related_name="data_sources",
+        help_text="The program of every meeting in this feed.",
+    )
+    parent_region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_sources",
+        help_text="Regions named in the feed are placed under this one; its time zone is the default.",
+    )
+    active = models.BooleanField(default=True, help_text="Refreshed by the scheduled sync_sources command.")
+    last_run = models.DateTimeField(null=True, blank=True, editable=False)
+    created_count = models.PositiveIntegerField(default=0, editable=False)
+    updated_count = models.PositiveIntegerField(default=0, editable=False)
+    unchanged_count = models.PositiveIntegerField(default=0, editable=False)
+    deactivated_count = models.PositiveIntegerField(default=0, editable=False)
+    rejected_count = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_report = models.TextField(blank=True, editable=False, help_text="The last run's report, record by record.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

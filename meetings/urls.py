@@ -5,5 +5,8 @@ from meetings import views
 app_name = "meetings"
 
 urlpatterns = [
+    path("meetings/", views.search, name="search"),
+    path("api/meetings", views.search_api, name="api"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="detail"),
+    path("meetings/<slug:slug>/calendar.ics", views.meeting_calendar, name="calendar"),
 ]

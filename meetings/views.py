@@ -1,8 +1,99 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from meetings.filters import MeetingFilter
 from meetings.models import Meeting
+from meetings.presenters import annotate_rows, as_json
+from meetings.search_state import active_filters
+
+PAGE_SIZE = 25
+# A search's state fits in far fewer characters; a longer query string is a mistake or an attack.
+MAX_QUERY_STRING = 2048
+
+
+def run_search(request, now=None):
+    """Shared by the page and the API: the FilterSet, the page of results and any error messages."""
+    now = now or timezone.now()
+    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.listed().for_display(), now=now)
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+        return filterset, None, [_("The search is too long. Start a new search.")]
+    if not filterset.is_valid():
+        return (
+            filterset,
+            None,
+            [
+                f"{filterset.form[name].label}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+                for name, errors in filterset.errors.items()
+            ],
+        )
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        return filterset, None, [_("That page of results does not exist.")]
+    data = filterset.form.cleaned_data
+    annotate_rows(page.object_list, now=now, visitor_tz=data.get("tz") or "", unit=data.get("unit") or "mi")
+    return filterset, page, []
+
+
+def search(request):
+    filterset, page, errors = run_search(request)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "errors": errors,
+        "active": active_filters(request, filterset),
+        "type_groups": type_groups(filterset.form["type"]),
+    }
+    return render(request, "meetings/search.html", context, status=400 if errors else 200)
+
+
+def search_api(request):
+    filterset, page, errors = run_search(request)
+    if errors:
+        return JsonResponse({"errors": errors}, status=400)
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "num_pages": page.paginator.num_pages,
+            "results": [as_json(meeting, request) for meeting in page.object_list],
+        }
+    )
 
 
 def meeting_detail(request, slug):
     meeting = get_object_or_404(Meeting.objects.listed().for_display(), slug=slug)
-    return render(request, "meetings/meeting_detail.html", {"meeting": meeting})
+    tz = request.GET.get("tz", "")
+    annotate_rows([meeting], now=timezone.now(), visitor_tz=tz if _valid_zone(tz) else "")
+    same_place = []
+    if meeting.location_id:
+        same_place = meeting.location.meetings.listed().exclude(pk=meeting.pk).select_related("program")
+    return render(request, "meetings/meeting_detail.html", {"meeting": meeting, "same_place": same_place})
+
+
+def meeting_calendar(request, slug):
+    from meetings.ical import calendar_for
+
+    meeting = get_object_or_404(Meeting.objects.listed().for_display(), slug=slug)
+    response = HttpResponse(calendar_for([meeting], now=timezone.now()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
+    return response
+
+
+def type_groups(bound_field):
+    """The meeting-type checkboxes grouped by category, in the category order of the model."""
+    groups = {}
+    for choice in bound_field:
+        meeting_type = choice.data["value"].instance
+        groups.setdefault(meeting_type.get_category_display(), []).append(choice)
+    return list(groups.items())
+
+
+def _valid_zone(name):
+    from meetings.timeutil import get_zone
+
+    return bool(name) and len(name) < 64 and get_zone(name) is not None

@@ -42,3 +42,37 @@ def test_it_answers_404_for_an_unknown_or_inactive_meeting(client):
     gone = make_meeting(status=Status.INACTIVE)
     assert client.get(reverse("meetings:detail", args=[gone.slug])).status_code == 404
     assert client.get("/meetings/no-such-meeting/").status_code == 404
+
+
+def test_it_offers_a_directions_link_the_visitor_chooses_to_follow(client):
+    meeting = make_meeting()
+    html = client.get(reverse("meetings:detail", args=[meeting.slug])).content.decode()
+    assert "https://www.openstreetmap.org/directions?to=39.95660%2C-75.18990" in html
+
+
+def test_it_lists_other_meetings_at_the_same_place(client):
+    meeting = make_meeting(name="First")
+    make_meeting(name="Second at the hall", location=meeting.location)
+    make_meeting(name="Elsewhere")
+    html = client.get(reverse("meetings:detail", args=[meeting.slug])).content.decode()
+    assert "Second at the hall" in html
+    assert "Elsewhere" not in html
+
+
+def test_it_shows_an_online_meeting_in_the_visitors_zone_when_given(client):
+    meeting = make_meeting(attendance=Attendance.ONLINE, timezone="America/Los_Angeles")
+    html = client.get(reverse("meetings:detail", args=[meeting.slug]), {"tz": "America/New_York"}).content.decode()
+    assert "10:00 PM your time" in html
+    html = client.get(reverse("meetings:detail", args=[meeting.slug]), {"tz": "garbage"}).content.decode()
+    assert "your time" not in html
+
+
+def test_it_offers_the_meeting_as_a_weekly_calendar_event(client):
+    meeting = make_meeting(timezone="Australia/Melbourne", weekday=2)
+    response = client.get(reverse("meetings:calendar", args=[meeting.slug]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert "RRULE:FREQ=WEEKLY;BYDAY=TU" in body
+    assert "DTSTART;TZID=Australia/Melbourne:" in body
+    assert body.count("BEGIN:VEVENT") == 1

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_it_lists_programs_for_people_in_recovery_and_for_families_apart(client):
     make_program(name="Alcoholics Anonymous")
     make_program(name="Al-Anon Family Groups", audience="family", abstinence="not-applicable")
-    response = client.get(reverse("home"))
+    response = client.get(reverse("programs"))
     assert response.status_code == 200
     recovery = [p.name for p in response.context["recovery_programs"]]
     family = [p.name for p in response.context["family_programs"]]
@@ -23,27 +23,27 @@ def test_it_counts_listed_meetings_per_program_but_not_inactive_ones(client):
     make_meeting(program=program)
     make_meeting(program=program)
     make_meeting(program=program, status=Status.INACTIVE)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("programs"))
     assert "2 meetings listed" in response.content.decode()
 
 
 def test_it_says_when_listings_are_sample_data(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("programs"))
     assert "Sample data." not in response.content.decode()
     make_meeting(source="demo")
     from meetings.demo import forget_demo_state
 
     forget_demo_state()
-    response = client.get(reverse("home"))
+    response = client.get(reverse("programs"))
     assert "Sample data." in response.content.decode()
 
 
 def test_it_has_a_skip_link_and_help_now(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("programs")).content.decode()
     assert 'href="#main"' in html and 'id="main"' in html
     assert "tel:988" in html
 
 
 def test_it_sets_no_cookies(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("programs"))
     assert not response.cookies

@@ -1,0 +1,214 @@
+"""The one FilterSet of meeting search, shared by the search page, the JSON API and the feeds."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Abstinence, Approach, Audience, GenderFocus, Medication, Program, SpiritualBasis
+from meetings import geo, search
+from meetings.models import Attendance, MeetingType, Weekday, validate_timezone
+
+MAX_RADIUS = 500  # km or miles: wider than a metro area is not "near"
+MAX_HOURS = 24
+
+
+def _choices_without_unknown(choices):
+    return [(value, label) for value, label in choices if value != "unknown"]
+
+
+class MeetingSearchForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        lat, lng = data.get("lat"), data.get("lng")
+        if (lat is None) != (lng is None):
+            raise ValidationError(_("Give both latitude and longitude, or use a place name."))
+        # The resolved place lives on the form, not in cleaned_data, which django-filter maps to filters.
+        self.place = None
+        if lat is not None:
+            self.place = geo.Place(_("your location"), float(lat), float(lng))
+        elif data.get("near"):
+            self.place = geo.resolve_place(data["near"])
+            if self.place is None:
+                self.add_error(
+                    "near",
+                    _("We could not find “%(place)s”. Try a US ZIP code or a city name.") % {"place": data["near"]},
+                )
+        if data.get("sort") == "distance" and not self.place and not self.errors.get("near"):
+            self.add_error("sort", _("Sorting by distance needs a place or your location."))
+        if data.get("starts_after") and data.get("starts_before") and data["starts_after"] > data["starts_before"]:
+            self.add_error("starts_before", _("“Starts before” must be later than “starts after”."))
+        return data
+
+
+def validate_tz(value):
+    if value:
+        validate_timezone(value)
+
+
+class MeetingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword", max_length=100)
+    program = django_filters.ModelMultipleChoiceFilter(
+        label=_("Program"),
+        queryset=Program.objects.order_by("name"),
+        to_field_name="slug",
+        field_name="program__slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    approach = django_filters.ChoiceFilter(
+        label=_("Approach"), field_name="program__approach", choices=_choices_without_unknown(Approach.choices)
+    )
+    spiritual_basis = django_filters.ChoiceFilter(
+        label=_("Spiritual basis"),
+        field_name="program__spiritual_basis",
+        choices=_choices_without_unknown(SpiritualBasis.choices),
+    )
+    abstinence = django_filters.ChoiceFilter(
+        label=_("Abstinence"), field_name="program__abstinence", choices=_choices_without_unknown(Abstinence.choices)
+    )
+    medication = django_filters.ChoiceFilter(
+        label=_("Program's medication stance"),
+        field_name="program__medication",
+        choices=_choices_without_unknown(Medication.choices),
+    )
+    gender_focus = django_filters.ChoiceFilter(
+        label=_("Program for"),
+        field_name="program__gender_focus",
+        choices=_choices_without_unknown(GenderFocus.choices),
+    )
+    audience = django_filters.ChoiceFilter(
+        label=_("Audience"), field_name="program__audience", choices=Audience.choices
+    )
+    attendance = django_filters.ChoiceFilter(
+        label=_("Attend"),
+        method="filter_attendance",
+        choices=[
+            (Attendance.IN_PERSON, _("In person (includes hybrid)")),
+            (Attendance.ONLINE, _("Online (includes hybrid)")),
+            (Attendance.HYBRID, _("Hybrid only")),
+        ],
+    )
+    day = django_filters.MultipleChoiceFilter(
+        label=_("Day"),
+        method="filter_day",
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("today", _("Today"))] + [(str(value), label) for value, label in Weekday.choices],
+    )
+    time_of_day = django_filters.ChoiceFilter(
+        label=_("Time of day"),
+        method="filter_time_of_day",
+        choices=[("morning", _("Morning")), ("midday", _("Midday")), ("evening", _("Evening")), ("night", _("Night"))],
+    )
+    starts_after = django_filters.TimeFilter(label=_("Starts at or after"), field_name="start_time", lookup_expr="gte")
+    starts_before = django_filters.TimeFilter(
+        label=_("Starts at or before"), field_name="start_time", lookup_expr="lte"
+    )
+    now = django_filters.NumberFilter(
+        label=_("In progress or starting within (hours)"), method="filter_now", min_value=0, max_value=MAX_HOURS
+    )
+    near = django_filters.CharFilter(label=_("Near (city or US ZIP code)"), method="skip", max_length=100)
+    lat = django_filters.NumberFilter(method="skip", min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = django_filters.NumberFilter(method="skip", min_value=-180, max_value=180, widget=forms.HiddenInput)
+    radius = django_filters.NumberFilter(label=_("Within"), method="skip", min_value=0.1, max_value=MAX_RADIUS)
+    unit = django_filters.ChoiceFilter(
+        label=_("Unit"), method="skip", choices=[("mi", _("miles")), ("km", _("km"))], empty_label=None
+    )
+    type = django_filters.ModelMultipleChoiceFilter(
+        label=_("Meeting types (all must match)"),
+        field_name="types__code",
+        to_field_name="code",
+        conjoined=True,
+        queryset=MeetingType.objects.exclude(category=MeetingType.Category.LANGUAGE),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"),
+        field_name="types",
+        to_field_name="code",
+        queryset=MeetingType.objects.filter(category=MeetingType.Category.LANGUAGE).order_by("name"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Order"),
+        method="skip",
+        empty_label=None,
+        choices=[("soonest", _("Soonest first")), ("distance", _("Nearest first")), ("day", _("By day and time"))],
+    )
+    tz = django_filters.CharFilter(label=_("Your time zone"), method="skip", max_length=64, validators=[validate_tz])
+
+    class Meta:
+        form = MeetingSearchForm
+        fields = []
+
+    def __init__(self, data=None, *args, now=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.now = now or timezone.now()
+
+    def skip(self, queryset, name, value):
+        # Place, radius, order and time zone act together in filter_queryset().
+        return queryset
+
+    def filter_keyword(self, queryset, name, value):
+        condition = Q()
+        for word in value.split()[:8]:
+            condition &= (
+                Q(name__icontains=word)
+                | Q(group__name__icontains=word)
+                | Q(location__name__icontains=word)
+                | Q(location__city__icontains=word)
+                | Q(location__region__name__icontains=word)
+                | Q(program__name__icontains=word)
+                | Q(program__short_name__iexact=word)
+                | Q(notes__icontains=word)
+            )
+        return queryset.filter(condition)
+
+    def filter_attendance(self, queryset, name, value):
+        if value == Attendance.HYBRID:
+            return queryset.filter(attendance=Attendance.HYBRID)
+        return queryset.filter(attendance__in=[value, Attendance.HYBRID])
+
+    def filter_day(self, queryset, name, values):
+        condition = Q(pk__in=[])
+        days = [int(v) for v in values if v != "today"]
+        if days:
+            condition |= Q(weekday__in=days)
+        if "today" in values:
+            condition |= search.today_q(self.now, search.meeting_zones())
+        return queryset.filter(condition)
+
+    def filter_time_of_day(self, queryset, name, value):
+        return queryset.filter(search.time_of_day_q(value))
+
+    def filter_now(self, queryset, name, value):
+        return queryset.filter(search.now_q(self.now, float(value), search.meeting_zones()))
+
+    @property
+    def place(self):
+        return getattr(self.form, "place", None) if self.is_valid() else None
+
+    @property
+    def radius_km(self):
+        data = self.form.cleaned_data
+        radius = float(data.get("radius") or 25)
+        return radius * geo.KM_PER_MILE if data.get("unit", "mi") != "km" else radius
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        place, data = self.place, self.form.cleaned_data
+        if place is not None:
+            south, north, west, east = geo.bounding_box(place.latitude, place.longitude, self.radius_km)
+            box = Q(location__latitude__gte=south, location__latitude__lte=north)
+            box &= Q(location__longitude__gte=west, location__longitude__lte=east)
+            queryset = (
+                queryset.filter(box)
+                .annotate(distance_km=geo.distance_expression(place.latitude, place.longitude))
+                .filter(distance_km__lte=self.radius_km)
+            )
+        sort = data.get("sort") or "soonest"
+        if sort == "distance" and place is not None:
+            return queryset.order_by("distance_km", "weekday", "start_time", "pk")
+        if sort == "day":
+            return queryset.order_by("weekday", "start_time", "name", "pk")
+        return search.soonest_order(queryset, self.now, search.meeting_zones())

@@ -1,0 +1,79 @@
+"""What a result row shows beyond the model: live badges, the visitor's own time, distance."""
+
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+
+from meetings import geo
+from meetings.search import occurrence_state
+from meetings.timeutil import get_zone, zone_city
+
+SOON_MINUTES = 120
+
+
+def clock(moment):
+    return time_format(moment, "g:i A")
+
+
+def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
+    """Attach `row` facts to each meeting of a page (no queries: everything is already loaded)."""
+    visitor_zone = get_zone(visitor_tz) if visitor_tz else None
+    for meeting in meetings:
+        state = occurrence_state(meeting, now)
+        start = state["start"]
+        row = {
+            "start": start,
+            "in_progress": state["in_progress"],
+            "starts_in": state["minutes_until"] if 0 <= state["minutes_until"] <= SOON_MINUTES else None,
+            "local_label": f"{clock(start)} {start.tzname()}",
+            "zone_city": zone_city(meeting.timezone),
+            "visitor_label": "",
+            "key_types": [t for t in meeting.types.all() if t.is_key],
+            "distance": None,
+        }
+        if visitor_zone is not None and meeting.is_online and visitor_zone.key != meeting.timezone:
+            theirs = start.astimezone(visitor_zone)
+            if theirs.utcoffset() != start.utcoffset():
+                day = "" if theirs.date() == start.date() else f"{theirs:%a} "
+                row["visitor_label"] = _("%(time)s your time") % {"time": f"{day}{clock(theirs)}"}
+        distance_km = getattr(meeting, "distance_km", None)
+        if distance_km is not None:
+            value = distance_km if unit == "km" else distance_km / geo.KM_PER_MILE
+            row["distance"] = f"{value:.1f} {'km' if unit == 'km' else 'mi'}"
+        meeting.row = row
+    return meetings
+
+
+def as_json(meeting, request):
+    """The API's shape of one meeting (documented in docs/api.md)."""
+    row = meeting.row
+    location = meeting.location
+    return {
+        "slug": meeting.slug,
+        "name": meeting.name,
+        "url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "program": {"slug": meeting.program.slug, "name": meeting.program.name},
+        "group": meeting.group.name if meeting.group else None,
+        "attendance": meeting.attendance,
+        "status": meeting.status,
+        "day": meeting.weekday,
+        "time": meeting.start_time.strftime("%H:%M"),
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else None,
+        "timezone": meeting.timezone,
+        "next_start": row["start"].isoformat(),
+        "in_progress": row["in_progress"],
+        "minutes_until_start": row["starts_in"],
+        "location": None
+        if location is None
+        else {
+            "name": location.name,
+            "formatted_address": location.formatted_address,
+            "city": location.city,
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+        },
+        "distance_km": round(meeting.distance_km, 2) if getattr(meeting, "distance_km", None) is not None else None,
+        "conference_url": meeting.conference_url or None,
+        "conference_phone": meeting.conference_phone or None,
+        "types": [t.code for t in meeting.types.all()],
+        "last_verified": meeting.last_verified.isoformat() if meeting.last_verified else None,
+    }
