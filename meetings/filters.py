@@ -55,6 +55,7 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=Program.objects.order_by("name"),
         to_field_name="slug",
         field_name="program__slug",
+        distinct=False,  # a meeting has one program: no duplicate rows to remove
         widget=forms.CheckboxSelectMultiple,
     )
     approach = django_filters.ChoiceFilter(
@@ -118,6 +119,8 @@ class MeetingFilter(django_filters.FilterSet):
     type = django_filters.ModelMultipleChoiceFilter(
         label=_("Meeting types (all must match)"),
         field_name="types__code",
+        # One join per chosen code, each matching at most one row: no duplicates, and DISTINCT is costly.
+        distinct=False,
         to_field_name="code",
         conjoined=True,
         queryset=MeetingType.objects.exclude(category=MeetingType.Category.LANGUAGE),
@@ -135,7 +138,9 @@ class MeetingFilter(django_filters.FilterSet):
         empty_label=None,
         choices=[("soonest", _("Soonest first")), ("distance", _("Nearest first")), ("day", _("By day and time"))],
     )
-    tz = django_filters.CharFilter(label=_("Your time zone"), method="skip", max_length=64, validators=[validate_tz])
+    tz = django_filters.CharFilter(
+        label=_("Your time zone"), method="skip", max_length=64, validators=[validate_tz], widget=forms.HiddenInput
+    )
 
     class Meta:
         form = MeetingSearchForm

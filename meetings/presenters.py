@@ -1,6 +1,6 @@
 """What a result row shows beyond the model: live badges, the visitor's own time, distance."""
 
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from meetings import geo
@@ -33,8 +33,10 @@ def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
         if visitor_zone is not None and meeting.is_online and visitor_zone.key != meeting.timezone:
             theirs = start.astimezone(visitor_zone)
             if theirs.utcoffset() != start.utcoffset():
-                day = "" if theirs.date() == start.date() else f"{theirs:%a} "
-                row["visitor_label"] = _("%(time)s your time") % {"time": f"{day}{clock(theirs)}"}
+                row["visitor_label"] = _("%(day)s %(time)s your time") % {
+                    "day": date_format(theirs, "l"),
+                    "time": clock(theirs),
+                }
         distance_km = getattr(meeting, "distance_km", None)
         if distance_km is not None:
             value = distance_km if unit == "km" else distance_km / geo.KM_PER_MILE

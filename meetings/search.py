@@ -32,7 +32,7 @@ def meeting_zones():
 
     zones = cache.get(ZONES_CACHE_KEY)
     if zones is None:
-        zones = sorted(set(Meeting.objects.values_list("timezone", flat=True).distinct()))
+        zones = sorted(set(Meeting.objects.order_by().values_list("timezone", flat=True).distinct()))
         cache.set(ZONES_CACHE_KEY, zones, 300)
     return zones
 

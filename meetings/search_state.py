@@ -25,6 +25,8 @@ def active_filters(request, filterset):
                     rest.pop(linked, None)
             label = field.label or name
             shown = choices.get(value, value)
+            if name == "radius":
+                shown = f"{value} {'km' if request.GET.get('unit') == 'km' else 'mi'}"
             if name in ("lat", "lng"):
                 label, shown = _("Near"), _("your location")
             entry = {"label": label, "value": shown, "drop_url": "?" + rest.urlencode()}

@@ -38,7 +38,8 @@
   }
 
   // After a search, move focus to the results (or the errors) so screen reader users land there.
-  if (params.toString()) {
+  var searched = Array.from(params.keys()).some(function (key) { return key !== "tz"; });
+  if (searched) {
     var target = document.getElementById("search-errors") || document.getElementById("results-title");
     if (target) { target.setAttribute("tabindex", "-1"); target.focus({ preventScroll: false }); }
   }

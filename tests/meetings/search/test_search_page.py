@@ -87,7 +87,7 @@ def test_it_shows_online_meetings_in_the_visitors_time_zone(client, frozen):
         name="LA online", attendance=Attendance.ONLINE, weekday=2, start_time=time(16), timezone="America/Los_Angeles"
     )
     html = client.get(reverse("home"), {"tz": "America/New_York"}).content.decode()
-    assert "7:00 PM your time" in html
+    assert "Tuesday 7:00 PM your time" in html
     assert "4:00 PM PDT" in html and "in Los Angeles" in html
 
 
