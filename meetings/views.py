@@ -85,11 +85,10 @@ def meeting_calendar(request, slug):
 
 
 def type_groups(bound_field):
-    """The meeting-type checkboxes grouped by category, in the category order of the model."""
+    """The meeting-type choices (code, name) grouped by category, in the category order of the model."""
     groups = {}
-    for choice in bound_field:
-        meeting_type = choice.data["value"].instance
-        groups.setdefault(meeting_type.get_category_display(), []).append(choice)
+    for meeting_type in bound_field.field.queryset:
+        groups.setdefault(meeting_type.get_category_display(), []).append((meeting_type.code, meeting_type.name))
     return list(groups.items())
 
 
