@@ -211,7 +211,7 @@ class MeetingFilter(django_filters.FilterSet):
                 .annotate(distance_km=geo.distance_expression(place.latitude, place.longitude))
                 .filter(distance_km__lte=self.radius_km)
             )
-        sort = data.get("sort") or "soonest"
+        sort = self.sort = data.get("sort") or "soonest"
         if sort == "distance" and place is not None:
             return queryset.order_by("distance_km", "weekday", "start_time", "pk")
         if sort == "day":

@@ -1,9 +1,13 @@
+import hashlib
+
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings import search as timesearch
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
 from meetings.presenters import annotate_rows, as_json
@@ -29,14 +33,33 @@ def run_search(request, now=None):
                 for name, errors in filterset.errors.items()
             ],
         )
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    queryset = filterset.qs
+    paginator = Paginator(queryset, PAGE_SIZE)
+    # Counting every match is the other slow part at scale; a count a minute old is good enough.
+    paginator.count = cache.get_or_set(count_cache_key(request, now), queryset.count, 60)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger):
         return filterset, None, [_("That page of results does not exist.")]
+    if filterset.sort == "soonest":
+        page.object_list = timesearch.soonest_slice(
+            queryset,
+            now=now,
+            zones=timesearch.meeting_zones(),
+            offset=page.start_index() - 1 if paginator.count else 0,
+            limit=PAGE_SIZE,
+            total=paginator.count,
+        )
     data = filterset.form.cleaned_data
     annotate_rows(page.object_list, now=now, visitor_tz=data.get("tz") or "", unit=data.get("unit") or "mi")
     return filterset, page, []
+
+
+def count_cache_key(request, now):
+    """Same filters in the same minute give the same count (display-only parameters don't matter)."""
+    params = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "tz", "sort", "list"))
+    digest = hashlib.sha256(repr((params, now.strftime("%Y%m%d%H%M"))).encode()).hexdigest()
+    return f"search-count:{digest}"
 
 
 def search(request):
