@@ -1,4 +1,5 @@
 from django import template
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import time_format
 
@@ -20,3 +21,17 @@ def meeting_time(meeting, now=None):
 @register.filter
 def zone_place(zone_name):
     return zone_city(zone_name)
+
+
+@register.simple_tag(takes_context=True)
+def detail_url(context, meeting):
+    """The meeting's page, carrying the visitor's zone and referral list along (nothing else)."""
+    request = context.get("request")
+    url = meeting.get_absolute_url()
+    if request is None:
+        return url
+    keep = QueryDict(mutable=True)
+    for name in ("tz", "list"):
+        if request.GET.get(name):
+            keep[name] = request.GET[name]
+    return f"{url}?{keep.urlencode()}" if keep else url
