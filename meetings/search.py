@@ -16,6 +16,8 @@ from meetings.timeutil import get_zone, sunday_weekday
 
 MINUTES_PER_WEEK = 7 * 24 * 60
 DEFAULT_DURATION = timedelta(minutes=60)  # as Meeting Guide clients assume when end_time is missing
+# The longest meeting "in progress" looks back for; longer gatherings are rare enough to ignore.
+MAX_DURATION = timedelta(hours=4)
 ZONES_CACHE_KEY = "meeting-zones"
 
 # Meeting Guide clients' (TSML UI) parts of the day; they overlap on purpose, and night wraps past midnight.
@@ -67,18 +69,22 @@ def starts_between(start, end):
 
 
 def in_progress_at(local_now):
-    """Meetings in progress at a naive local datetime: started and not yet ended (end or start + 60 min)."""
+    """Meetings in progress at a naive local datetime: started and not yet ended (end or start + 60 min).
+
+    Only starts within the last MAX_DURATION are considered, so the database reads a narrow
+    weekday/time range of its index instead of every meeting earlier today.
+    """
     today, now_time = sunday_weekday(local_now), local_now.time()
     yesterday = (today - 1) % 7
     ends_same_day = Q(end_time__gt=F("start_time"))
     ends_next_day = Q(end_time__lt=F("start_time"))
-    return (
-        Q(weekday=today, start_time__lte=now_time, end_time__gt=now_time) & ends_same_day
-        | Q(weekday=today, start_time__lte=now_time) & ends_next_day
-        | Q(weekday=yesterday, end_time__gt=now_time) & ends_next_day
-        | Q(end_time__isnull=True)
-        & (starts_between(local_now - DEFAULT_DURATION, local_now) | Q(weekday=today, start_time=now_time))
+    still_running = (
+        Q(weekday=today) & (ends_same_day & Q(end_time__gt=now_time) | ends_next_day)
+        | Q(weekday=yesterday) & ends_next_day & Q(end_time__gt=now_time)
+        | Q(end_time__isnull=True) & starts_between(local_now - DEFAULT_DURATION, local_now)
     )
+    started = starts_between(local_now - MAX_DURATION, local_now) | Q(weekday=today, start_time=now_time)
+    return started & still_running
 
 
 def today_q(now, zones):
