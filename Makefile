@@ -15,6 +15,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
+	# Translations: locale/**/*.po (committed) compiled to .mo (ignored by git) with polib, no gettext needed.
+	$(PY) scripts/compile_messages.py
 
 run: setup
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -28,11 +30,11 @@ lint: setup
 migrations-check: setup
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-# The suite on the embedded SQLite database.
+# The suite on the embedded SQLite database (the browser tests run once, in the PostgreSQL pass).
 test-sqlite: setup
-	$(PY) -m pytest
+	$(PY) -m pytest --ignore=tests/browser
 
-# The same suite on a real PostgreSQL started from the machine's binaries in a temp dir.
+# The whole suite, browser tests included, on a real PostgreSQL started from the machine's binaries in a temp dir.
 test-postgres: setup
 	scripts/with-postgres $(PY) -m pytest
 

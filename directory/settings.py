@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,17 +62,27 @@ INSTALLED_APPS = [
     "directory",
     "groups",
     "meetings",
+    # Volunteers and security: login lockout, change history, scoped roles and public change requests.
+    "axes",
+    "simple_history",
+    "volunteers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "directory.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware: /es/... is Spanish from the URL alone (no cookie).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -111,6 +122,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# English at /, Spanish under /es/ (i18n_patterns in directory/urls.py); translations in locale/.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -137,10 +151,11 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
 # Shown on every page: where to get help now. A deployment outside the US changes these.
+# Labels are lazily translated, so Spanish pages (/es/) show them in Spanish.
 HELP_NOW = [
-    {"label": "988 Suicide & Crisis Lifeline (US): call or text 988", "href": "tel:988"},
-    {"label": "SAMHSA National Helpline (US): 1-800-662-4357", "href": "tel:+18006624357"},
-    {"label": "Lifeline (Australia): 13 11 14", "href": "tel:131114"},
+    {"label": _("988 Suicide & Crisis Lifeline (US): call or text 988"), "href": "tel:988"},
+    {"label": _("SAMHSA National Helpline (US): 1-800-662-4357"), "href": "tel:+18006624357"},
+    {"label": _("Lifeline (Australia): 13 11 14"), "href": "tel:131114"},
 ]
 
 SITE_NAME = env_str("SITE_NAME", "Many Paths")
@@ -153,3 +168,161 @@ LOGGING = {
     # Requests are not logged with their query strings: search terms are private.
     "loggers": {"django.server": {"handlers": [], "propagate": False}},
 }
+
+# Volunteers and security ------------------------------------------------------------------------------
+# Sign-in: django-axes counts failed admin logins and locks out an address or a user name for a while.
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
+# Either repeated failures from one address (guessing many accounts) or against one user name (a
+# distributed guess at one account) lock out; the cool-off keeps that from being a lasting denial.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+# Behind a proxy the client is the address it appends to X-Forwarded-For (see volunteers.ratelimit).
+AXES_CLIENT_IP_CALLABLE = "volunteers.ratelimit.client_ip"
+AXES_LOCKOUT_TEMPLATE = "volunteers/locked_out.html"
+# How many proxies in front of the site append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Cookies only over HTTPS in production (public pages set none; the admin and forms do).
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+# Off where a proxy terminates TLS and redirects by itself (SECURE_SSL_REDIRECT=false).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer checks health over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https when the proxy sets that header (and strips
+# it from clients); unset, Django trusts no header about the scheme.
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be HEADER,value, e.g. HTTP_X_FORWARDED_PROTO,https.")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload is a commitment a deployment makes on purpose, not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Public change requests: each client (by a hash of its address) may send this many an hour.
+SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 10)
+# A suggestion form posts a few short fields; anything bigger is refused before it is parsed.
+SUGGESTION_MAX_BYTES = 20_000
+# Meetings not confirmed for this long are in the admin's "not confirmed" queue and say so publicly.
+STALE_AFTER_MONTHS = env_int("STALE_AFTER_MONTHS", 12)
+# django-simple-history: a reverted or edited record keeps who did it; bulk_create by importers and
+# generators skips history by design (see volunteers/README.md).
+SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# Meeting Guide feed: the service entity responsible for the listings (the spec's entity* fields).
+FEED_ENTITY = {
+    "entity": env_str("FEED_ENTITY", SITE_NAME),
+    "entity_url": env_str("FEED_ENTITY_URL", ""),
+    "entity_email": env_str("FEED_ENTITY_EMAIL", ""),
+    "entity_location": env_str("FEED_ENTITY_LOCATION", ""),
+    "entity_phone": env_str("FEED_ENTITY_PHONE", ""),
+    "entity_logo": env_str("FEED_ENTITY_LOGO", ""),
+}
+# Where a reader reports a wrong listing; may use {slug} and {url}. Empty: the feed leaves feedback_url out.
+FEED_FEEDBACK_URL = env_str("FEED_FEEDBACK_URL", "")
+# Imports refuse a feed larger than this (read in chunks, never whole) and give up on a silent server.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
+
+# Production shape: shared cache, read replicas, structured logs (see docs/deploy.md) ------------------
+
+
+def cache_from_url(url):
+    """CACHES["default"] from CACHE_URL: empty or locmem://, redis://host:port/db, memcached://host:port."""
+    from urllib.parse import urlsplit
+
+    url = (url or "").strip()
+    if not url or url.startswith("locmem://"):
+        # One cache per process: fine for one server, wrong for several (rate limits would not be shared).
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:] or "many-paths"}
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme in ("redis", "rediss"):
+        # Needs the `redis` client package (not in requirements.txt: install it where Redis is used).
+        parts = urlsplit(url)
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"CACHE_URL {url!r} has no host; use redis://host:6379/0.")
+        try:
+            parts.port  # noqa: B018 -- raises on a port that is not a number
+        except ValueError:
+            raise ImproperlyConfigured(f"CACHE_URL {url!r} has a port that is not a number.") from None
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme in ("memcached", "pymemcache"):
+        # Needs the `pymemcache` client package (not in requirements.txt: install it where Memcached is used).
+        hosts = url.split("://", 1)[1].strip("/")
+        servers = [host.strip() for host in hosts.split(",") if host.strip()]
+        if not servers:
+            raise ImproperlyConfigured(f"CACHE_URL {url!r} has no server; use memcached://host:11211.")
+        for server in servers:
+            host, _, port = server.rpartition(":")
+            if not host or not port.isdigit():
+                raise ImproperlyConfigured(f"CACHE_URL server {server!r} must be host:port, e.g. cache:11211.")
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": servers if len(servers) > 1 else servers[0],
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r} is not understood; use locmem://, redis://host:6379/0 or memcached://host:11211."
+    )
+
+
+def replicas_from_urls(value, *, conn_max_age=0):
+    """Extra DATABASES entries ("replica1", ...) from DATABASE_REPLICA_URLS, a comma-separated list of URLs."""
+    replicas = {}
+    for number, url in enumerate((item.strip() for item in (value or "").split(",") if item.strip()), start=1):
+        try:
+            config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+        except (ValueError, dj_database_url.UnknownSchemeError) as error:
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS entry {number} is not a database URL: {error}"
+            ) from None
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS entry {number} must be a postgres:// URL (replicas are PostgreSQL standbys)."
+            )
+        if not config.get("NAME"):
+            raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS entry {number} names no database.")
+        # Tests use the primary for every alias instead of creating a test database per replica.
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
+
+
+def log_formatter(value):
+    """The console log format from LOG_FORMAT: text (the default) or json."""
+    value = (value or "text").strip().lower()
+    if value not in ("text", "json"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {value!r}.")
+    return value
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "many-paths")
+
+_replicas = replicas_from_urls(
+    os.environ.get("DATABASE_REPLICA_URLS", ""), conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0)
+)
+DATABASES.update(_replicas)
+DATABASE_REPLICAS = list(_replicas)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["directory.routers.ReplicaRouter"]
+    # First, so that even the session lookup of a signed-in volunteer reads from the primary.
+    MIDDLEWARE.insert(0, "directory.routers.PrimaryForWritersMiddleware")
+
+if log_formatter(os.environ.get("LOG_FORMAT")) == "json":
+    LOGGING.setdefault("formatters", {})["json"] = {"()": "directory.logging.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 UNKNOWN = "unknown"
 
@@ -77,7 +78,9 @@ class ProgramQuerySet(models.QuerySet):
         from meetings.models import Status
 
         return self.annotate(
-            meeting_count=models.Count("meetings", filter=~Q(meetings__status=Status.INACTIVE))
+            meeting_count=models.Count(
+                "meetings", filter=~Q(meetings__status=Status.INACTIVE) & Q(meetings__deleted_at__isnull=True)
+            )
         ).order_by("name")
 
 
@@ -118,6 +121,8 @@ class Program(models.Model):
         blank=True,
         help_text='Where each fact comes from: a list of {"fact": attribute, "text": citation, "url": link}.',
     )
+
+    history = HistoricalRecords()
 
     objects = ProgramManager()
 
@@ -202,6 +207,8 @@ class Group(models.Model):
     notes = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     objects = GroupManager()
 

@@ -5,5 +5,8 @@ from groups import views
 app_name = "groups"
 
 urlpatterns = [
+    # Before "program", so that "compare" and "finder" are not taken for program slugs.
+    path("programs/compare/", views.program_compare, name="compare"),
+    path("programs/finder/", views.program_finder, name="finder"),
     path("programs/<slug:slug>/", views.program_detail, name="program"),
 ]

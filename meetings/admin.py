@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -84,6 +85,7 @@ class RegionListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # Only regions that have a meeting, so the sidebar does not list every neighbourhood in the tree.
         regions = Region.objects.filter(locations__meetings__isnull=False).distinct().order_by("name")
+        regions = scope_for(request.user).regions(regions)
         return [(str(region.pk), region.name) for region in regions] + [(self.NONE, "No region")]
 
     def queryset(self, request, queryset):
@@ -203,6 +205,12 @@ class MeetingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         message = ngettext("%(count)d meeting restored.", "%(count)d meetings restored.", restored)
         self.message_user(request, message % {"count": restored}, messages.SUCCESS)
 
+    def save_model(self, request, obj, form, change):
+        # The "Save and mark as confirmed today" button on the change page: one meeting, one click.
+        if change and "_confirm_listing" in request.POST:
+            obj.last_verified = timezone.localdate()
+        super().save_model(request, obj, form, change)
+
     # Deleting is soft: the meeting leaves the public pages, stays in the admin under "Deleted meetings"
     # with its history, and the "restore" action brings it back.
 
@@ -230,5 +238,6 @@ class MeetingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         if db_field.name == "types":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 from meetings.interop import admin as _interop_admin  # noqa: E402,F401

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -203,10 +204,25 @@ class MeetingType(models.Model):
         ordering = ["category", "position", "name"]
 
     def __str__(self):
-        return self.name
+        # The display name, so choice lists (search form checkboxes, language select) follow the page language.
+        return self.display_name
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def display_name(self):
+        """The name in the page's language: the Meeting Guide's Spanish name on Spanish pages."""
+        if self.name_es and (get_language() or "").startswith("es"):
+            return self.name_es
+        return self.name
+
+    @property
+    def display_label(self):
+        """The short label for result lists; short labels are English, so Spanish pages use the Spanish name."""
+        if self.name_es and (get_language() or "").startswith("es"):
+            return self.name_es
+        return self.short_label or self.name
 
 
 class Weekday(models.IntegerChoices):
@@ -328,8 +344,10 @@ class Meeting(models.Model):
             ),
         ]
         indexes = [
-            # Day and time searches ("today", "evening", soonest first) over listed meetings.
-            models.Index(fields=["status", "weekday", "start_time"], name="meeting_status_day_time_idx"),
+            # "By day and time" order: read in index order, stop after a page.
+            models.Index(fields=["weekday", "start_time", "name", "id"], name="meeting_day_time_idx"),
+            # "Now", "today" and the soonest-first window: a weekday/time range per group of zones.
+            models.Index(fields=["timezone", "weekday", "start_time"], name="meeting_zone_day_time_idx"),
             # Attendance filters (online / in person) combined with day order.
             models.Index(fields=["attendance", "weekday", "start_time"], name="meeting_attendance_day_idx"),
             # A program's meeting list.

@@ -6,3 +6,5 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# The test client speaks plain HTTP; production redirects to HTTPS (tests/directory/test_security.py checks it).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

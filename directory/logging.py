@@ -1,0 +1,35 @@
+"""Structured logs: one JSON object a line, for log collectors (LOG_FORMAT=json)."""
+
+import json
+import logging
+from datetime import UTC, datetime
+
+# Attributes every LogRecord has; anything else on a record came from `extra=` and is worth keeping.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request", "server_time"}
+
+
+class JsonFormatter(logging.Formatter):
+    """Formats a record as JSON: time, level, logger, message, request method and path, extras.
+
+    The query string is never written: search terms (a place, "women", "medication-friendly") are private.
+    """
+
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "path"):
+            entry["method"] = request.method
+            entry["path"] = request.path
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)

@@ -1,0 +1,59 @@
+"""Gunicorn settings, read from the environment: `gunicorn -c gunicorn.conf.py` (see docs/deploy.md)."""
+
+import os
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}.") from None
+    if number < 1:
+        raise SystemExit(f"{name} must be at least 1, not {number}.")
+    return number
+
+
+wsgi_app = "directory.wsgi:application"
+# Platforms (and containers) give the port in PORT; the address is all interfaces so a load balancer
+# can reach it. Override with --bind (e.g. 127.0.0.1:8000) to listen on loopback only.
+bind = [f"0.0.0.0:{_env_int('PORT', 8000)}"]
+
+# WEB_CONCURRENCY is the common name for the number of worker processes; by default two per CPU.
+workers = _env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))
+# Threads let one process overlap database waits; each thread keeps its own database connection
+# (CONN_MAX_AGE), so connections to PostgreSQL = servers x workers x threads.
+threads = _env_int("GUNICORN_THREADS", 4)
+worker_class = "gthread" if threads > 1 else "sync"
+
+# Behind a load balancer: keep idle connections open a little longer than its own idle timeout is
+# typical, and answer slow requests with an error before the balancer gives up on them.
+keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+# Restart each worker now and then so slow memory growth can never take a server down.
+max_requests = 2000
+max_requests_jitter = 200
+
+# X-Forwarded-* headers are trusted only from these addresses (the load balancer's).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Search terms are private: no access log by default. GUNICORN_ACCESS_LOG=true writes one line a request
+# with the method, the path without its query string, the status, the size and the time taken; never the
+# client address or the query.
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+if os.environ.get("GUNICORN_ACCESS_LOG", "").strip().lower() in ("1", "true", "yes", "on"):
+    accesslog = "-"
+    access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+else:
+    accesslog = None
+
+# gunicorn's runtime control socket (for `gunicornc`) only when given a path: its default path in $HOME is
+# shared by every gunicorn the user runs, so two servers on one machine would take it from each other.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

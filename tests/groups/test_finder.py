@@ -1,0 +1,170 @@
+import html as html_lib
+import re
+from datetime import UTC, datetime, time
+
+import pytest
+from django.urls import reverse
+
+from groups.filters import find_programs
+from meetings.models import Attendance, Status
+from tests.factories import make_meeting, make_program, make_type
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("groups:finder")
+SECULAR_ONLINE_ON_MEDICATION = {"basis": "secular", "medication": "yes", "attendance": "online"}
+
+
+@pytest.fixture
+def programs():
+    smart = make_program(name="SMART Recovery", spiritual_basis="secular", medication="welcoming", substances="any")
+    make_meeting(program=smart, name="SMART Online Tuesday", attendance=Attendance.ONLINE)
+    aa = make_program(name="Alcoholics Anonymous", spiritual_basis="spiritual", medication="individual-choice")
+    make_meeting(program=aa, name="AA Online", attendance=Attendance.ONLINE)
+    lifering = make_program(name="LifeRing", spiritual_basis="secular", medication="welcoming")
+    make_meeting(program=lifering, name="LifeRing Hall", attendance=Attendance.IN_PERSON)
+    varies = make_program(name="Secular Varies", spiritual_basis="secular", medication="varies", substances="drugs")
+    friendly = make_type(code="medication-friendly", name="Medication-friendly")
+    make_meeting(program=varies, name="Varies Friendly Online", attendance=Attendance.ONLINE, types=[friendly])
+    make_meeting(program=varies, name="Varies Other Online", attendance=Attendance.ONLINE)
+    return {"smart": smart, "aa": aa, "lifering": lifering, "varies": varies}
+
+
+def test_it_asks_plain_questions_in_a_get_form_and_shows_no_results_before_any_answer(client):
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<form method="get"' in html
+    assert "<legend>Spiritual or secular?</legend>" in html
+    assert '<label class="choice" for="id_medication_0">' in html
+    assert "programs fit" not in html and "program fits" not in html
+
+
+def test_it_leads_from_secular_on_medication_online_to_programs_that_fit(client, programs):
+    response = client.get(URL, SECULAR_ONLINE_ON_MEDICATION)
+    assert response.status_code == 200
+    names = [match["program"].name for match in response.context["matches"]]
+    # AA is spiritual; LifeRing has no online meeting listed.
+    assert names == ["SMART Recovery", "Secular Varies"]
+    html = response.content.decode()
+    assert "It is secular: no higher power is involved." in html
+    assert "explicitly welcomes people taking prescribed medication" in html
+    assert "It has meetings online." in html
+    assert "SMART Online Tuesday" in html
+
+
+def test_a_program_whose_welcome_varies_shows_only_its_medication_friendly_meetings(client, programs):
+    response = client.get(URL, SECULAR_ONLINE_ON_MEDICATION)
+    varies = next(m for m in response.context["matches"] if m["program"].name == "Secular Varies")
+    assert [meeting.name for meeting in varies["meetings"]] == ["Varies Friendly Online"]
+    assert any("only its meetings marked medication-friendly" in reason for reason in varies["reasons"])
+
+
+def test_it_matches_substances_with_programs_for_any_substance(client, programs):
+    response = client.get(URL, {"substances": "alcohol", "basis": "secular"})
+    names = {match["program"].name for match in response.context["matches"]}
+    assert names == {"SMART Recovery", "LifeRing"}  # "any" fits alcohol; "drugs" does not
+    assert "It welcomes people whatever the substance or behaviour." in response.content.decode()
+
+
+def test_women_only_fits_womens_programs_and_womens_meetings_of_programs_for_everyone(client):
+    wfs = make_program(name="Women for Sobriety", gender_focus="women")
+    make_meeting(program=wfs)
+    open_program = make_program(name="Open Program", gender_focus="everyone")
+    women = make_type(code="women", name="Women")
+    make_meeting(program=open_program, name="Open Women Meeting", types=[women])
+    make_meeting(program=open_program, name="Open Mixed Meeting")
+    make_meeting(program=make_program(name="No Women Meetings", gender_focus="everyone"))
+    make_meeting(program=make_program(name="Men Program", gender_focus="men"))
+    response = client.get(URL, {"gender": "women"})
+    matches = {match["program"].name: match for match in response.context["matches"]}
+    assert set(matches) == {"Women for Sobriety", "Open Program"}
+    assert "It is for women." in matches["Women for Sobriety"]["reasons"]
+    assert [m.name for m in matches["Open Program"]["meetings"]] == ["Open Women Meeting"]
+
+
+def test_someone_you_care_about_leads_to_family_programs(client):
+    make_program(name="Al-Anon", audience="family", abstinence="not-applicable", medication="not-applicable")
+    make_program(name="Recovery Program")
+    response = client.get(URL, {"who": "family"})
+    assert [match["program"].name for match in response.context["matches"]] == ["Al-Anon"]
+    assert "It is for family and friends" in response.content.decode()
+
+
+def test_it_shows_the_next_three_meetings_soonest_first(programs):
+    program = make_program(name="Busy")
+    # Wednesday 2026-01-07 12:00 UTC = 07:00 in New York; weekday 0 = Sunday.
+    now = datetime(2026, 1, 7, 12, 0, tzinfo=UTC)
+    for name, weekday, start in [
+        ("Mon", 1, time(19)),
+        ("Wed evening", 3, time(19)),
+        ("Wed morning", 3, time(6)),  # already started today: next week
+        ("Thu", 4, time(8)),
+        ("Fri", 5, time(8)),
+    ]:
+        make_meeting(program=program, name=name, weekday=weekday, start_time=start, end_time=None)
+    make_meeting(program=program, name="Closed", weekday=3, start_time=time(9), status=Status.TEMPORARILY_CLOSED)
+    matches = find_programs({"who": "self"}, now=now)
+    busy = next(match for match in matches if match["program"].name == "Busy")
+    assert [meeting.name for meeting in busy["meetings"]] == ["Wed evening", "Thu", "Fri"]
+    assert busy["meetings"][0].next_start == datetime(2026, 1, 7, 19, 0, tzinfo=busy["meetings"][0].zone)
+
+
+def test_it_says_so_when_nothing_fits(client, programs):
+    html = client.get(URL, {"gender": "men", "basis": "secular"}).content.decode()
+    assert "0 programs fit" in html
+    assert "No program fits every answer" in html
+
+
+def test_an_answer_that_is_not_a_choice_gets_the_form_error_and_400(client):
+    response = client.get(URL, {"attendance": "teleport"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_it_stores_nothing_and_sets_no_cookies(client, programs):
+    response = client.get(URL, SECULAR_ONLINE_ON_MEDICATION)
+    assert not response.cookies
+    html = response.content.decode()
+    assert "<script" not in html and "style=" not in html
+
+
+def test_it_keeps_the_referral_list_and_offers_to_add_meetings(client, programs):
+    smart_meeting = programs["smart"].meetings.get()
+    html = client.get(URL, SECULAR_ONLINE_ON_MEDICATION | {"list": "999"}).content.decode()
+    assert '<input type="hidden" name="list" value="999">' in html
+    assert f"list=999-{smart_meeting.pk}" in html
+    assert "Your list: 1 meeting" in html
+
+
+def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_programs(client, django_assert_num_queries):
+    make_meeting(program=make_program(spiritual_basis="secular"), attendance=Attendance.ONLINE)
+    client.get(URL, {"basis": "secular"})  # warms the cached "is this sample data?" check every page makes
+    # Programs; zones in use; each program's best-ranked start times; the soonest meetings; their types.
+    with django_assert_num_queries(5):
+        client.get(URL, {"basis": "secular"})
+    for _ in range(8):
+        program = make_program(spiritual_basis="secular")
+        for _ in range(4):
+            make_meeting(program=program, attendance=Attendance.ONLINE)
+    with django_assert_num_queries(5):
+        response = client.get(URL, {"basis": "secular"})
+    assert len(response.context["matches"]) == 9
+    assert all(len(match["meetings"]) <= 3 for match in response.context["matches"])
+
+
+def test_a_clinician_goes_from_the_finder_to_a_handout_of_four_meetings(client, programs):
+    for n in range(3):
+        make_meeting(program=programs["smart"], name=f"SMART Online {n}", attendance=Attendance.ONLINE, weekday=n)
+    url = URL + "?basis=secular&medication=yes&attendance=online"
+    for _ in range(4):
+        page = client.get(url).content.decode()
+        url = html_lib.unescape(re.search(r'href="([^"]+)"[^>]*>Add to referral list', page).group(1))
+    page = client.get(url).content.decode()
+    assert "Your list: 4 meetings" in page
+    list_url = re.search(r'href="(/list/[0-9-]+/)">view</a>', page).group(1)
+    handout = client.get(list_url)
+    assert handout.status_code == 200
+    assert len([entry for entry in handout.context["entries"] if entry["state"] == "listed"]) == 4
+    html = handout.content.decode()
+    assert "Printed" in html and "<svg" in html and "What to expect" in html

@@ -1,0 +1,143 @@
+"""History: every change to a meeting, venue, group or program, with who and what, and a way back."""
+
+import pytest
+from django.urls import reverse
+
+from groups.models import Group, Program
+from meetings.models import Location, Meeting
+from tests.factories import make_location, make_meeting, make_program
+
+pytestmark = pytest.mark.django_db
+
+
+def meeting_post(meeting, **overrides):
+    data = {
+        "program": meeting.program_id,
+        "name": meeting.name,
+        "slug": meeting.slug,
+        "status": meeting.status,
+        "weekday": meeting.weekday,
+        "start_time": "19:00",
+        "end_time": "20:00",
+        "timezone": meeting.timezone,
+        "attendance": meeting.attendance,
+        "location": meeting.location_id,
+    }
+    return data | overrides
+
+
+def test_it_records_who_changed_what_from_the_admin(admin_client, admin_user):
+    meeting = make_meeting(name="Tuesday Hope")
+
+    admin_client.post(
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]), meeting_post(meeting, name="Tuesday Serenity")
+    )
+
+    latest = meeting.history.latest()
+    assert latest.history_type == "~"
+    assert latest.history_user == admin_user
+    delta = latest.diff_against(latest.prev_record)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [("name", "Tuesday Hope", "Tuesday Serenity")]
+
+
+def test_it_shows_the_history_and_reverts_it(admin_client, admin_user):
+    meeting = make_meeting(name="Tuesday Hope")
+    change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    admin_client.post(change, meeting_post(meeting, name="Wrong Name"))
+    first = meeting.history.earliest()
+
+    history = admin_client.get(reverse("admin:meetings_meeting_history", args=[meeting.pk]))
+    revert_url = reverse("admin:meetings_meeting_simple_history", args=[meeting.pk, first.history_id])
+    reverted = admin_client.post(revert_url, meeting_post(meeting, name=first.name))
+
+    assert history.status_code == 200
+    assert "Wrong Name" in history.content.decode()
+    assert admin_user.username in history.content.decode()
+    assert reverted.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.name == "Tuesday Hope"
+    assert meeting.history.count() == 3
+
+
+def test_it_records_venues_groups_and_programs(admin_client):
+    program = make_program()
+    location = make_location()
+    group = Group.objects.create(program=program, name="Hope", slug="hope")
+
+    location_id = location.pk
+
+    program.name = "Renamed Program"
+    program.save()
+    location.delete()
+
+    assert Program.history.filter(id=program.pk).count() == 2
+    assert Group.history.filter(id=group.pk).count() == 1
+    assert [h.history_type for h in Location.history.filter(id=location_id).order_by("history_date")] == ["+", "-"]
+
+
+def test_it_records_the_types_of_a_meeting(admin_client):
+    from tests.factories import make_type
+
+    open_type = make_type(code="open", name="Open")
+    meeting = make_meeting(types=[open_type])
+
+    meeting.types.clear()
+
+    records = list(meeting.history.order_by("history_date"))
+    assert [list(r.types.values_list("meetingtype__code", flat=True)) for r in records][-1] == []
+    assert any(list(r.types.values_list("meetingtype__code", flat=True)) == ["open"] for r in records)
+
+
+def test_it_deletes_softly_and_restores(admin_client, admin_user, client):
+    meeting = make_meeting(name="Tuesday Hope")
+    delete_url = reverse("admin:meetings_meeting_delete", args=[meeting.pk])
+
+    confirm = admin_client.get(delete_url)
+    deleted = admin_client.post(delete_url, {"post": "yes"})
+
+    assert confirm.status_code == 200
+    assert deleted.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.deleted_at is not None
+    assert meeting.history.latest().history_user == admin_user
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert not Meeting.objects.listed().exists() and not Meeting.objects.active().exists()
+    changelist = reverse("admin:meetings_meeting_changelist")
+    assert list(admin_client.get(changelist).context["cl"].result_list) == []
+    assert list(admin_client.get(changelist, {"deleted": "yes"}).context["cl"].result_list) == [meeting]
+
+    admin_client.post(changelist + "?deleted=yes", {"action": "restore_meetings", "_selected_action": [meeting.pk]})
+
+    meeting.refresh_from_db()
+    assert meeting.deleted_at is None
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_it_deletes_softly_in_bulk(admin_client):
+    meetings = [make_meeting(), make_meeting()]
+
+    admin_client.post(
+        reverse("admin:meetings_meeting_changelist"),
+        {"action": "delete_selected", "_selected_action": [m.pk for m in meetings], "post": "yes"},
+    )
+
+    assert Meeting.objects.count() == 2
+    assert not Meeting.objects.listed().exists()
+
+
+def test_it_lets_an_editor_see_and_undo_a_change_in_scope(editor_client, pa_na_editor, world):
+    meeting = world.pa_na
+    meeting.name = "Wrong Name"
+    meeting.save()
+    first = meeting.history.earliest()
+
+    history = editor_client.get(reverse("admin:meetings_meeting_history", args=[meeting.pk]))
+    revert_url = reverse("admin:meetings_meeting_simple_history", args=[meeting.pk, first.history_id])
+    reverted = editor_client.post(revert_url, meeting_post(meeting, name=first.name))
+
+    assert history.status_code == 200
+    assert "Wrong Name" in history.content.decode()
+    assert reverted.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.name == "Philly NA"
+    assert meeting.history.latest().history_user == pa_na_editor

@@ -1,0 +1,129 @@
+"""The public suggestion forms: structured, size-limited, no account, a honeypot for bots."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Program
+from meetings.models import Attendance, Status, Weekday
+from volunteers.models import ChangeRequest
+from volunteers.services import meeting_field_text
+
+# The fields a visitor can propose for an existing meeting, in the order the form shows them.
+PROPOSED_FIELDS = ["weekday", "start_time", "end_time", "location", "conference_url", "conference_phone", "notes"]
+
+
+class SuggestionFields(forms.Form):
+    """Fields both forms share; every one has a max_length so nothing oversized is stored."""
+
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
+    start_time = forms.TimeField(label=_("Starts at"), help_text=_("Local time, e.g. 19:30."))
+    end_time = forms.TimeField(label=_("Ends at"), required=False, help_text=_("Leave empty if you are not sure."))
+    location = forms.CharField(
+        label=_("Where it meets"),
+        max_length=300,
+        required=False,
+        help_text=_("The place and its address; leave empty for an online-only meeting."),
+    )
+    conference_url = forms.URLField(
+        label=_("Link to join online"), max_length=500, required=False, assume_scheme="https"
+    )
+    conference_phone = forms.CharField(label=_("Phone number to join"), max_length=100, required=False)
+    notes = forms.CharField(label=_("Notes for people coming"), max_length=2000, required=False, widget=forms.Textarea)
+    details = forms.CharField(
+        label=_("Anything else we should know"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("For example how you know. Please do not include anyone's full name."),
+    )
+    contact_email = forms.EmailField(
+        label=_("Your e-mail (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_("Only if you are happy for a volunteer to ask you about this. It is never published."),
+    )
+    # A field people never see (the hidden attribute) and bots fill in: filled means "pretend, store nothing".
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+    def text(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return ""
+        if name in ("start_time", "end_time"):
+            return value.strftime("%H:%M")
+        return str(value)
+
+
+class MeetingUpdateForm(SuggestionFields):
+    reason = forms.ChoiceField(
+        label=_("What changed?"),
+        choices=[c for c in ChangeRequest.Reason.choices if c[0] != ChangeRequest.Reason.NEW],
+        widget=forms.RadioSelect,
+    )
+
+    field_order = ["reason", *PROPOSED_FIELDS, "details", "contact_email", "website"]
+
+    def __init__(self, *args, meeting, **kwargs):
+        self.meeting = meeting
+        initial = {name: meeting_field_text(meeting, name) for name in PROPOSED_FIELDS}
+        initial["weekday"] = meeting.weekday
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def changes(self):
+        """{field: [current, proposed]} for each value the visitor changed."""
+        if self.cleaned_data["reason"] == ChangeRequest.Reason.CLOSED:
+            return {"status": [self.meeting.status, Status.INACTIVE.value]}
+        changes = {}
+        for name in PROPOSED_FIELDS:
+            old, new = meeting_field_text(self.meeting, name), self.text(name)
+            if old != new:
+                changes[name] = [old, new]
+        return changes
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.changes() and not cleaned.get("details"):
+            raise ValidationError(_("Nothing was changed. Change a value above or tell us what is different."))
+        return cleaned
+
+    def save(self):
+        return ChangeRequest.objects.create(
+            meeting=self.meeting,
+            reason=self.cleaned_data["reason"],
+            changes=self.changes(),
+            details=self.cleaned_data["details"],
+            contact_email=self.cleaned_data["contact_email"],
+            meeting_updated=self.meeting.updated,
+        )
+
+
+class NewMeetingForm(SuggestionFields):
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.all(), empty_label=_("Choose…"))
+    name = forms.CharField(label=_("Meeting name"), max_length=200)
+    attendance = forms.ChoiceField(label=_("How people attend"), choices=Attendance.choices)
+
+    field_order = ["program", "name", "attendance", "weekday", "start_time", "end_time"]
+
+    NEW_FIELDS = ["name", "attendance", "weekday", "start_time", "end_time", "location", "conference_url"]
+
+    def save(self):
+        changes = {"program": [None, self.cleaned_data["program"].name]}
+        for name in [*self.NEW_FIELDS, "conference_phone", "notes"]:
+            if self.text(name):
+                changes[name] = [None, self.text(name)]
+        return ChangeRequest.objects.create(
+            program=self.cleaned_data["program"],
+            reason=ChangeRequest.Reason.NEW,
+            changes=changes,
+            details=self.cleaned_data["details"],
+            contact_email=self.cleaned_data["contact_email"],
+        )
