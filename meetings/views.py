@@ -111,7 +111,10 @@ def type_groups(bound_field):
     """The meeting-type choices (code, name) grouped by category, in the category order of the model."""
     groups = {}
     for meeting_type in bound_field.field.queryset:
-        groups.setdefault(meeting_type.get_category_display(), []).append((meeting_type.code, meeting_type.name))
+        groups.setdefault(meeting_type.get_category_display(), []).append(
+            # display_name: the Spanish name on /es/ pages.
+            (meeting_type.code, meeting_type.display_name)
+        )
     return list(groups.items())
 
 

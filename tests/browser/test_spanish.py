@@ -89,6 +89,14 @@ def test_meeting_types_are_named_in_spanish(new_page, site):
     assert types[0].name not in names
 
 
+def test_the_search_form_names_meeting_types_in_spanish(new_page, site):
+    page = new_page(java_script_enabled=False)
+    page.goto(site(f"/es{PUBLIC_PAGES['search-all-filters']}"))
+    labels = [label.strip() for label in page.locator(".type-group label").all_inner_texts()]
+    assert "Acceso en silla de ruedas" in labels
+    assert "Wheelchair Access" not in labels
+
+
 def test_english_is_the_default_with_no_prefix(new_page, site):
     page = new_page(locale="es-MX", java_script_enabled=False)
     page.goto(site(PUBLIC_PAGES["search"]))
