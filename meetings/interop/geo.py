@@ -7,6 +7,8 @@ import math
 import re
 from functools import lru_cache
 
+from meetings import timeutil
+from meetings.geo import distance_km  # noqa: F401  (one haversine for search and imports)
 from meetings.models import available_timezones
 
 US_ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
@@ -81,11 +83,4 @@ def nearest_zone(latitude, longitude):
 
 def zone_city(zone):
     """The city a zone is named after, e.g. America/Argentina/Buenos_Aires -> Buenos Aires."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ") if zone else ""
-
-
-def distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return timeutil.zone_city(zone) if zone else ""
