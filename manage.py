@@ -8,6 +8,10 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory.settings")
+    # A checkout with nothing configured is a developer's machine: run management commands in development
+    # mode there. Production always sets SECRET_KEY, so this never applies to it (and gunicorn uses wsgi.py).
+    if "SECRET_KEY" not in os.environ and "DEBUG" not in os.environ:
+        os.environ["DEBUG"] = "true"
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:
