@@ -1277,6 +1277,7 @@ LOCATION_FIELDS = (
     "notes",
 )
 GROUP_FIELDS = ("name", "region_id", "contact_role", "contact_email", "contact_phone", "website", "notes")
+CLOCK_FIELDS = ("utc_start", "duration_minutes")  # derived from the fields below by set_clocks()
 MEETING_FIELDS = (
     "program_id",
     "group_id",
@@ -1575,7 +1576,8 @@ def _write_meetings(plan, programs, groups, locations, result):
             to_update.append(meeting)
         else:
             unchanged.append(meeting)
-    Meeting.objects.bulk_update(to_update, [*MEETING_FIELDS, "updated"], batch_size=BATCH)
+    Meeting.objects.set_clocks(to_update + to_create)
+    Meeting.objects.bulk_update(to_update, [*MEETING_FIELDS, *CLOCK_FIELDS, "updated"], batch_size=BATCH)
     Meeting.objects.bulk_create(to_create, batch_size=BATCH)
     result.meetings.created = len(to_create)
     result.meetings.updated = len(to_update)

@@ -14,7 +14,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from groups.models import Program
-from meetings.models import Attendance, Location, Meeting, MeetingType, Region, Status
+from meetings.models import (
+    MINUTES_PER_WEEK,
+    Attendance,
+    Location,
+    Meeting,
+    MeetingType,
+    Region,
+    Status,
+    ZoneOffset,
+    meeting_duration_minutes,
+)
 
 GENERATED_SOURCE = "generated"
 MAX_MEETINGS = 2_000_000
@@ -350,7 +360,7 @@ LOCATION_COLUMNS = [
 MEETING_COLUMNS = [
     "program_id", "name", "slug", "attendance", "weekday", "start_time", "end_time", "timezone", "location_id",
     "conference_url", "conference_url_notes", "conference_phone", "join_on_request", "status", "last_verified",
-    "source", "external_key",
+    "source", "external_key", "utc_start", "duration_minutes",
 ]  # fmt: skip
 
 
@@ -362,6 +372,8 @@ class MeetingFactory:
         self.seed, self.today = seed, today
         cities, countries, states = world()
         self.pick_city = CityPicker(cities)
+        # The UTC offset each zone's utc_start is computed with (recorded once, as Meeting.save() does).
+        self.offsets = ZoneOffset.offsets_for({city.timezone for city in cities})
         self.regions = RegionTree(countries, states, cities)
         programs = {p.slug: p for p in Program.objects.only("pk", "slug", "short_name", "audience", "medication")}
         if not programs:
@@ -482,6 +494,8 @@ class MeetingFactory:
             ops.adapt_datefield_value(verified),
             GENERATED_SOURCE,
             f"{self.seed}-{index}",
+            (weekday * 1440 + start.hour * 60 + start.minute - self.offsets[city.timezone]) % MINUTES_PER_WEEK,
+            meeting_duration_minutes(start, end),
         )
         return row, self._types(rng, program, city, attendance)
 

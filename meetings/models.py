@@ -248,6 +248,68 @@ class Status(models.TextChoices):
     INACTIVE = "inactive", _("No longer meets")
 
 
+MINUTES_PER_WEEK = 7 * 24 * 60
+
+
+def utc_offset_minutes(zone_name, moment):
+    """The zone's offset from UTC at a moment, in whole minutes (east positive)."""
+    offset = moment.astimezone(zoneinfo.ZoneInfo(zone_name)).utcoffset()
+    return int(offset.total_seconds() // 60)
+
+
+def meeting_duration_minutes(start_time, end_time):
+    """How long a meeting lasts: to its end (past midnight if the end is earlier), else the 60 minutes
+    Meeting Guide clients assume."""
+    if end_time is None:
+        return 60
+    minutes = (end_time.hour * 60 + end_time.minute) - (start_time.hour * 60 + start_time.minute)
+    return minutes if minutes > 0 else minutes + 24 * 60
+
+
+class ZoneOffset(models.Model):
+    """The UTC offset each zone's meetings have their `utc_start` computed with.
+
+    Searching by "now" and "soonest" reads a range of one indexed column (`Meeting.utc_start`) instead of a
+    condition per zone on every row. The column is right while a zone keeps the offset recorded here; when a
+    zone changes offset (daylight saving), `refresh_zone_offsets` (run from cron) records the new offset and
+    recomputes that zone's meetings, and until it has run, searches treat the zone as stale and use exact
+    wall-clock conditions for it instead (see meetings.search).
+    """
+
+    timezone = models.CharField(max_length=64, primary_key=True)
+    minutes = models.SmallIntegerField(help_text="Offset from UTC in minutes, east positive.")
+    changed = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.timezone} {self.minutes:+d} min"
+
+    @classmethod
+    def offsets_for(cls, zones, now=None):
+        """{zone: recorded offset} for these zones, recording the current offset of any zone not yet known."""
+        from django.utils import timezone as django_timezone
+
+        zones = set(zones)
+        known = dict(cls.objects.filter(timezone__in=zones).values_list("timezone", "minutes"))
+        missing = zones - known.keys()
+        if missing:
+            now = now or django_timezone.now()
+            new = {zone: utc_offset_minutes(zone, now) for zone in missing}
+            cls.objects.bulk_create([cls(timezone=z, minutes=m) for z, m in new.items()], ignore_conflicts=True)
+            # Another process may have recorded a zone first: read back what the table holds.
+            known.update(cls.objects.filter(timezone__in=missing).values_list("timezone", "minutes"))
+            cls.forget_cached()
+        return known
+
+    @staticmethod
+    def forget_cached():
+        """Searches cache the recorded offsets; drop that copy after the table changes."""
+        from django.core.cache import cache
+
+        from meetings.search import OFFSETS_CACHE_KEY
+
+        cache.delete(OFFSETS_CACHE_KEY)
+
+
 class MeetingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Status.ACTIVE, deleted_at__isnull=True)
@@ -261,6 +323,22 @@ class MeetingQuerySet(models.QuerySet):
 
     def in_day_order(self):
         return self.order_by("weekday", "start_time", "name")
+
+    def recompute_clocks(self, zone, offset):
+        """Recompute utc_start of this zone's meetings for a new offset, in the database (one UPDATE)."""
+        from django.db.models.functions import ExtractHour, ExtractMinute, Mod
+
+        local = models.F("weekday") * 1440 + ExtractHour("start_time") * 60 + ExtractMinute("start_time")
+        return self.filter(timezone=zone).update(
+            utc_start=Mod(local - offset + 2 * MINUTES_PER_WEEK, MINUTES_PER_WEEK)
+        )
+
+    @staticmethod
+    def set_clocks(meetings):
+        """Set `utc_start` and `duration_minutes` of unsaved or changed meetings before a bulk write."""
+        offsets = ZoneOffset.offsets_for({meeting.timezone for meeting in meetings})
+        for meeting in meetings:
+            meeting.set_clock(offsets[meeting.timezone])
 
 
 class Meeting(models.Model):
@@ -281,6 +359,10 @@ class Meeting(models.Model):
         validators=[validate_timezone],
         help_text="IANA time zone of the meeting's wall-clock time, e.g. America/New_York.",
     )
+    # Derived from weekday, start_time, end_time and the zone's recorded offset (ZoneOffset) on every save
+    # and bulk write: the start as a minute of the week in UTC (Sunday 00:00 UTC = 0), and the length.
+    utc_start = models.PositiveSmallIntegerField(editable=False)
+    duration_minutes = models.PositiveSmallIntegerField(editable=False)
     location = models.ForeignKey(
         Location,
         on_delete=models.PROTECT,
@@ -310,7 +392,7 @@ class Meeting(models.Model):
         null=True, blank=True, help_text="Set when deleted in the admin: hidden everywhere, and can be restored."
     )
     # Every change by a person, an import that saves one by one or an applied change request; bulk_create skips it.
-    history = HistoricalRecords(m2m_fields=[types])
+    history = HistoricalRecords(m2m_fields=[types], excluded_fields=["utc_start", "duration_minutes"])
 
     objects = MeetingQuerySet.as_manager()
 
@@ -348,6 +430,8 @@ class Meeting(models.Model):
             models.Index(fields=["weekday", "start_time", "name", "id"], name="meeting_day_time_idx"),
             # "Now", "today" and the soonest-first window: a weekday/time range per group of zones.
             models.Index(fields=["timezone", "weekday", "start_time"], name="meeting_zone_day_time_idx"),
+            # "Now" and the soonest-first window: one or two ranges of minutes of the week in UTC.
+            models.Index(fields=["utc_start"], name="meeting_utc_start_idx"),
             # Attendance filters (online / in person) combined with day order.
             models.Index(fields=["attendance", "weekday", "start_time"], name="meeting_attendance_day_idx"),
             # A program's meeting list.
@@ -371,6 +455,21 @@ class Meeting(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.timezone)
+
+    CLOCK_INPUTS = frozenset({"weekday", "start_time", "end_time", "timezone"})
+
+    def set_clock(self, offset):
+        """Compute utc_start and duration_minutes with the zone's recorded UTC offset (minutes)."""
+        local = self.weekday * 1440 + self.start_time.hour * 60 + self.start_time.minute
+        self.utc_start = (local - offset) % MINUTES_PER_WEEK
+        self.duration_minutes = meeting_duration_minutes(self.start_time, self.end_time)
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or self.CLOCK_INPUTS & set(update_fields):
+            self.set_clock(ZoneOffset.offsets_for([self.timezone])[self.timezone])
+            if update_fields is not None:
+                update_fields = {*update_fields, "utc_start", "duration_minutes"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def clean(self):
         # The time zone name itself is checked by the field's validator; clean() checks what spans fields.

@@ -1,16 +1,24 @@
 """Time-aware search conditions: "today", "now" and "soonest first", computed in each meeting's own zone.
 
-Meetings repeat at a local wall-clock time. Zones that share the same local wall clock at the moments that
-matter are grouped, so one condition serves each group and the SQL stays small however many meetings exist.
+Meetings repeat at a local wall-clock time. Each meeting also stores its start as a minute of the week in
+UTC (`utc_start`, computed with its zone's offset recorded in ZoneOffset), so "in progress", "starting
+within N hours" and "soonest first" are one or two ranges of one indexed column whatever the zones.
+
+A zone whose offset at the moments that matter differs from the recorded one (a daylight-saving change
+inside the window, or one cron's `refresh_zone_offsets` has not caught up with yet) is "stale": its
+meetings are matched with exact wall-clock conditions instead. Zones that share the same local wall clock
+are grouped, so that fallback stays small too.
 """
 
 import math
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import ExtractHour, ExtractMinute, Mod
+from django.db.models.functions import Mod
 
 from meetings.timeutil import get_zone, sunday_weekday
 
@@ -18,7 +26,7 @@ MINUTES_PER_WEEK = 7 * 24 * 60
 DEFAULT_DURATION = timedelta(minutes=60)  # as Meeting Guide clients assume when end_time is missing
 # The longest meeting "in progress" looks back for; longer gatherings are rare enough to ignore.
 MAX_DURATION = timedelta(hours=4)
-ZONES_CACHE_KEY = "meeting-zones"
+OFFSETS_CACHE_KEY = "zone-offsets"
 
 # Meeting Guide clients' (TSML UI) parts of the day; they overlap on purpose, and night wraps past midnight.
 TIME_OF_DAY = {
@@ -29,15 +37,138 @@ TIME_OF_DAY = {
 }
 
 
-def meeting_zones():
-    """The distinct time zones meetings use (cached: it changes only when a new zone appears)."""
-    from meetings.models import Meeting
+def recorded_offsets():
+    """{zone: offset in minutes} that meetings' utc_start were computed with, for every zone meetings use.
 
-    zones = cache.get(ZONES_CACHE_KEY)
-    if zones is None:
-        zones = sorted(set(Meeting.objects.order_by().values_list("timezone", flat=True).distinct()))
-        cache.set(ZONES_CACHE_KEY, zones, 300)
-    return zones
+    Cached for a minute; ZoneOffset clears it when it records a zone, and so does refresh_zone_offsets.
+    """
+    from meetings.models import ZoneOffset
+
+    offsets = cache.get(OFFSETS_CACHE_KEY)
+    if offsets is None:
+        offsets = dict(ZoneOffset.objects.values_list("timezone", "minutes"))
+        cache.set(OFFSETS_CACHE_KEY, offsets, 60)
+    return offsets
+
+
+def meeting_zones():
+    """The time zones meetings use (every zone a meeting is saved with gets its ZoneOffset row)."""
+    return sorted(recorded_offsets())
+
+
+def week_minute(moment):
+    """Minutes since Sunday 00:00 UTC of an aware datetime."""
+    utc = moment.astimezone(UTC)
+    return sunday_weekday(utc) * 1440 + utc.hour * 60 + utc.minute
+
+
+def _utc_range(low, high):
+    """Meetings whose utc_start lies in (low, high] on the weekly circle (high - low < a week)."""
+    if high - low >= MINUTES_PER_WEEK:
+        return Q()
+    low, high = low % MINUTES_PER_WEEK, high % MINUTES_PER_WEEK
+    if low <= high:
+        return Q(utc_start__gt=low, utc_start__lte=high)
+    return Q(utc_start__gt=low) | Q(utc_start__lte=high)
+
+
+@dataclass
+class Clock:
+    """'Now' for the indexed column: the UTC minute of the week, and which zones must use wall clocks."""
+
+    now: datetime
+    minute: int
+    stale: list
+
+    @classmethod
+    def at(cls, now, zones, hours=0):
+        """Zones are fresh when their offset over [now - MAX_DURATION, now + hours] is the recorded one."""
+        recorded = recorded_offsets()
+        stale = _stale_zones(
+            int(now.timestamp() // 60), float(hours), tuple(zones), tuple(recorded.get(name) for name in zones)
+        )
+        return cls(now=now, minute=week_minute(now), stale=list(stale))
+
+    def fresh_only(self, condition):
+        return condition & ~Q(timezone__in=self.stale) if self.stale else condition
+
+    def in_progress(self):
+        """Started within MAX_DURATION and not yet over (its end, or start + 60 minutes)."""
+        lookback = int(MAX_DURATION.total_seconds() // 60)
+        now = self.minute
+        if now >= lookback:
+            condition = Q(utc_start__gt=now - lookback, utc_start__lte=now) & Q(
+                utc_start__gt=now - F("duration_minutes")
+            )
+        else:
+            # The window reaches back past Sunday 00:00 UTC into the end of the previous week.
+            condition = Q(utc_start__lte=now) & Q(utc_start__gt=now - F("duration_minutes")) | Q(
+                utc_start__gt=now - lookback + MINUTES_PER_WEEK
+            ) & Q(utc_start__gt=now + MINUTES_PER_WEEK - F("duration_minutes"))
+        fast = self.fresh_only(condition)
+        if not self.stale:
+            return fast
+        return fast | _wall_clock(self.now, self.stale, lambda local_now, local_later: in_progress_at(local_now))
+
+    def starting_within(self, hours):
+        minutes = int(hours * 60)
+        fast = self.fresh_only(_utc_range(self.minute, self.minute + minutes))
+        if not self.stale:
+            return fast
+        later = self.now + timedelta(hours=hours)
+        return fast | _wall_clock(
+            self.now, self.stale, lambda local_now, local_later: starts_between(local_now, local_later), later
+        )
+
+    def minutes_until(self):
+        """Minutes from now to each meeting's next start, as an SQL expression."""
+        fresh = Mod(F("utc_start") - self.minute + MINUTES_PER_WEEK, MINUTES_PER_WEEK)
+        if not self.stale:
+            return fresh
+        # Stale zones: shift by the difference between the offset now and the recorded one.
+        recorded = recorded_offsets()
+        whens = []
+        for name in self.stale:
+            shift = _offset_minutes(self.now, get_zone(name)) - recorded.get(name, 0)
+            whens.append(
+                When(
+                    timezone=name,
+                    then=Mod(F("utc_start") + (-shift) - self.minute + 2 * MINUTES_PER_WEEK, MINUTES_PER_WEEK),
+                )
+            )
+        return Case(*whens, default=fresh, output_field=IntegerField())
+
+
+@lru_cache(maxsize=256)
+def _stale_zones(epoch_minute, hours, zones, recorded):
+    """The zones whose offset somewhere in the window differs from the recorded one (a few hundred zone
+    conversions: cached, since a page asks several times a request and nothing changes within a minute;
+    offsets change on whole minutes, so the minute is as exact as the second)."""
+    now = datetime.fromtimestamp(epoch_minute * 60, UTC)
+    moments = [now - MAX_DURATION, now, now + timedelta(hours=hours)]
+    stale = []
+    for name, offset in zip(zones, recorded, strict=True):
+        zone = get_zone(name)
+        if zone is None:
+            continue
+        if any(_offset_minutes(moment, zone) != offset for moment in moments):
+            stale.append(name)
+    return tuple(stale)
+
+
+def _offset_minutes(moment, zone):
+    return int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
+
+
+def _wall_clock(now, zones, condition, later=None):
+    """A wall-clock condition per group of zones sharing their local time at now (and at `later`)."""
+    later = later or now
+    result = Q(pk__in=[])
+    for (local_now, local_later), names in _group_zones(
+        zones, lambda zone: (_local(now, zone), _local(later, zone))
+    ).items():
+        result |= Q(timezone__in=names) & condition(local_now, local_later)
+    return result
 
 
 def _group_zones(zones, key):
@@ -97,40 +228,14 @@ def today_q(now, zones):
 
 def now_q(now, hours, zones):
     """Meetings in progress now or starting within the next `hours`, exact across DST changes."""
-    later = now + timedelta(hours=hours)
-    condition = Q(pk__in=[])
-    # The window's end is the local wall time `hours` from now, which differs from local now + hours
-    # when a DST change falls in between; so zones are grouped by both ends.
-    groups = _group_zones(zones, lambda zone: (_local(now, zone), _local(later, zone)))
-    for (local_now, local_later), names in groups.items():
-        condition |= Q(timezone__in=names) & (in_progress_at(local_now) | starts_between(local_now, local_later))
-    return condition
-
-
-def in_progress_q(now, zones):
-    condition = Q(pk__in=[])
-    for local_now, names in _group_zones(zones, lambda zone: _local(now, zone)).items():
-        condition |= Q(timezone__in=names) & in_progress_at(local_now)
-    return condition
-
-
-def minute_of_week(local):
-    return sunday_weekday(local) * 1440 + local.hour * 60 + local.minute
+    clock = Clock.at(now, zones, hours)
+    return clock.in_progress() | clock.starting_within(hours)
 
 
 def soonest_order(queryset, now, zones):
     """Order by minutes until the next start; meetings in progress first."""
-    now_minute = Case(
-        *[
-            When(timezone__in=names, then=Value(minute))
-            for minute, names in _group_zones(zones, lambda zone: minute_of_week(_local(now, zone))).items()
-        ],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    start_minute = F("weekday") * 1440 + ExtractHour("start_time") * 60 + ExtractMinute("start_time")
-    until = Mod(start_minute - now_minute + MINUTES_PER_WEEK, MINUTES_PER_WEEK)
-    key = Case(When(in_progress_q(now, zones), then=Value(-1)), default=until, output_field=IntegerField())
+    clock = Clock.at(now, zones)
+    key = Case(When(clock.in_progress(), then=Value(-1)), default=clock.minutes_until(), output_field=IntegerField())
     return queryset.annotate(minutes_until=key).order_by("minutes_until", "name", "pk")
 
 
@@ -155,10 +260,23 @@ def soonest_slice(queryset, *, now, zones, offset, limit, total):
     wanted = max(0, min(limit, total - offset))
     hours = window_hours(total, offset + limit)
     if hours is not None:
-        rows = list(queryset.filter(now_q(now, hours, zones))[offset : offset + limit])
+        rows = page_rows(queryset.filter(now_q(now, hours, zones)), offset, limit)
         if len(rows) == wanted:
             return rows
-    return list(queryset[offset : offset + limit])
+    return page_rows(queryset, offset, limit)
+
+
+def page_rows(queryset, offset, limit):
+    """A page of an ordered queryset in two steps: the page's ids from a narrow sort, then those rows.
+
+    Sorting thousands of full rows already joined to their program, place, region and group (as
+    select_related asks) costs far more than sorting ids and then reading the page's rows by id.
+    """
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    if not ids:
+        return []
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [rows[pk] for pk in ids]
 
 
 def time_of_day_q(part):

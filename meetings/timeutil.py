@@ -2,6 +2,7 @@
 
 import zoneinfo
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 
 def sunday_weekday(moment):
@@ -32,7 +33,9 @@ def zone_city(name):
     return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
+@lru_cache(maxsize=1024)
 def get_zone(name):
+    # ZoneInfo keeps only the last 8 zones it built; a search looks at a few hundred, so keep them all here.
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

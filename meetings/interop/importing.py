@@ -455,6 +455,7 @@ class _Writer:
         Location.objects.filter(pk__in=[x.pk for x in self.new_locations if x.pk not in used_locations]).delete()
         Group.objects.filter(pk__in=[x.pk for x in self.new_groups if x.pk not in used_groups]).delete()
         # One INSERT per batch instead of one per meeting; the history rows are written in bulk as well.
+        Meeting.objects.set_clocks([meeting for meeting, _ in new])
         bulk_create_with_history(
             [meeting for meeting, _ in new], Meeting, batch_size=500, default_change_reason=self.change_reason
         )

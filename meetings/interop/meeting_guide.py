@@ -274,6 +274,10 @@ FEED_FIELDS = [
 ]
 
 
+ADDRESS_PARTS = [(name, f"location__{name}") for name in ("address", "city", "state", "postal_code", "country")]
+CONFERENCE_FIELDS = ("conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes")
+
+
 def _hhmm(value):
     return f"{value.hour:02d}:{value.minute:02d}"
 
@@ -303,6 +307,8 @@ class FeedWriter:
         self.regions = {pk: (name, parent) for pk, name, parent in Region.objects.values_list("pk", "name", "parent")}
         self.entity = {key: value for key, value in settings.FEED_ENTITY.items() if value}
         self.closed_code = to_theirs.get(TEMPORARILY_CLOSED_CODE, "TC")
+        # Read once: settings is a lazy object, and two lookups per meeting are a tenth of the export's time.
+        self.feedback_url = settings.FEED_FEEDBACK_URL
         # One reverse() for the whole feed; the meeting's slug is put into the pattern.
         self.url_pattern = self.base_url + reverse("meetings:detail", args=["SLUG"]).replace("SLUG", "{slug}")
 
@@ -335,9 +341,9 @@ class FeedWriter:
         if row["location_id"] is not None:
             item["location"] = row["location__name"]
             item["formatted_address"] = row["location__formatted_address"]
-            for name in ("address", "city", "state", "postal_code", "country"):
-                if row[f"location__{name}"]:
-                    item[name] = row[f"location__{name}"]
+            for name, column in ADDRESS_PARTS:
+                if row[column]:
+                    item[name] = row[column]
             if row["location__latitude"] is not None and row["location__longitude"] is not None:
                 item["latitude"] = round(row["location__latitude"], 6)
                 item["longitude"] = round(row["location__longitude"], 6)
@@ -351,7 +357,7 @@ class FeedWriter:
             # Online only: the spec wants an approximate place that implies the zone, never "Online".
             item["formatted_address"] = geo.zone_city(row["timezone"])
             item["approximate"] = "yes"
-        for name in ("conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes"):
+        for name in CONFERENCE_FIELDS:
             if row[name]:
                 item[name] = row[name]
         notes = row["notes"]
@@ -368,8 +374,8 @@ class FeedWriter:
         item["updated"] = f"{updated:%Y-%m-%d %H:%M:%S}"
         url = self.url_pattern.format(slug=row["slug"])
         item["url"] = url
-        if settings.FEED_FEEDBACK_URL:
-            item["feedback_url"] = settings.FEED_FEEDBACK_URL.format(slug=row["slug"], url=url)
+        if self.feedback_url:
+            item["feedback_url"] = self.feedback_url.format(slug=row["slug"], url=url)
         item.update(self.entity)
         return item
 
