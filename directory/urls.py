@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from directory import views
+from directory.pagecache import public_page_cache
 from meetings import views as meeting_views
 
 # Machine-facing URLs stay in one language: health check, feeds and APIs, and the admin.
@@ -17,7 +18,7 @@ urlpatterns = [
 # meetings.urls also holds /api/meetings, which therefore answers at /es/api/meetings too (harmless).
 urlpatterns += i18n_patterns(
     # The search is the front door: a visitor sees meetings on the first screen.
-    path("", meeting_views.search, name="home"),
+    path("", public_page_cache(meeting_views.search), name="home"),
     path("programs/", views.program_list, name="programs"),
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),

@@ -8,3 +8,5 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # The test client speaks plain HTTP; production redirects to HTTPS (tests/directory/test_security.py checks it).
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Tests change meetings and search again at once; the page cache is tested on its own (test_page_cache.py).
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
