@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 
 from meetings.interop import geo
@@ -287,6 +288,21 @@ def feed_rows(meetings):
     return meetings.listed().order_by("weekday", "start_time", "pk").values(*FEED_FIELDS)
 
 
+def _type_links(meeting_ids):
+    """(meeting id, type id) pairs of these meetings."""
+    through = Meeting.types.through
+    if connection.vendor == "postgresql":
+        # One array parameter instead of a thousand: Django and psycopg spend more time building and
+        # parsing a 1,000-item IN list than PostgreSQL spends answering it.
+        table = connection.ops.quote_name(through._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT meeting_id, meetingtype_id FROM {table} WHERE meeting_id = ANY(%s)", [list(meeting_ids)]
+            )
+            return cursor.fetchall()
+    return through.objects.filter(meeting_id__in=meeting_ids).values_list("meeting_id", "meetingtype_id")
+
+
 def region_names(region_id, regions):
     names = []
     while region_id is not None and region_id in regions:
@@ -315,10 +331,7 @@ class FeedWriter:
     def type_codes(self, meeting_ids):
         """Meeting Guide codes per meeting id, one query per batch of meetings."""
         codes = {}
-        through = Meeting.types.through
-        for meeting_id, type_id in through.objects.filter(meeting_id__in=meeting_ids).values_list(
-            "meeting_id", "meetingtype_id"
-        ):
+        for meeting_id, type_id in _type_links(meeting_ids):
             code = self.codes_by_type_id.get(type_id)
             if code:
                 codes.setdefault(meeting_id, set()).add(code)
