@@ -175,10 +175,18 @@ def main():
             "per_second": round(size / seconds),
             "peak_rss_mib": round(rss),
         }
+        # The full-directory feed, streamed in a process of its own: its peak memory must not follow N either.
+        export_seconds, export_rss, _, export_output = timed_child([PYTHON, "bench/export_feed.py"], env)
+        row |= {
+            "export_seconds": round(export_seconds, 1),
+            "export_peak_rss_mib": round(export_rss),
+            "export_output": export_output.strip().splitlines()[-1] if export_output.strip() else "",
+        }
         rows.append(row)
         print(
             f"  {size:>9,} meetings: {seconds:7.1f} s  ({row['per_second']:,} meetings/s)  CPU {cpu:.1f} s  "
-            f"peak RSS {rss:,.0f} MiB",
+            f"peak RSS {rss:,.0f} MiB; feed export {export_seconds:.1f} s, peak RSS {export_rss:,.0f} MiB "
+            f"({row['export_output']})",
             flush=True,
         )
 
@@ -200,11 +208,14 @@ def main():
             else "."
         ),
         "",
-        "| meetings | time | meetings/s | CPU (generator process) | peak RSS |",
-        "|---:|---:|---:|---:|---:|",
+        "- Feed export: `bench/export_feed.py` streams the whole directory's Meeting Guide feed (`/meetings.json`'s "
+        "code) to nowhere in a process of its own; time and peak RSS of that process.",
+        "",
+        "| meetings | time | meetings/s | CPU (generator process) | peak RSS | feed export | export peak RSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
         *(
             f"| {row['meetings']:,} | {row['seconds']:.1f} s | {row['per_second']:,} | {row['cpu_seconds']:.1f} s "
-            f"| {row['peak_rss_mib']:,} MiB |"
+            f"| {row['peak_rss_mib']:,} MiB | {row['export_seconds']:.1f} s | {row['export_peak_rss_mib']:,} MiB |"
             for row in rows
         ),
     ]
@@ -214,6 +225,8 @@ def main():
             f"Memory grows {rows[-1]['peak_rss_mib'] / rows[0]['peak_rss_mib']:.2f}x for "
             f"{rows[-1]['meetings'] / rows[0]['meetings']:.0f}x the meetings: generation works in chunks, so memory "
             "does not follow N.",
+            f"Feed export memory grows {rows[-1]['export_peak_rss_mib'] / rows[0]['export_peak_rss_mib']:.2f}x for "
+            f"the same growth: the feed is read and written in batches.",
         ]
     save_results("generate_bench", {"machine": info, "rows": rows})
     if not args.no_write:
