@@ -1,14 +1,19 @@
 """Search latency (median, p95) at 25,000 and 250,000 generated meetings, and throughput under load.
 
-    .venv/bin/python bench/search_bench.py                       # the full run (about 15 minutes)
+    .venv/bin/python bench/search_bench.py                       # the full run (about 20 minutes)
     .venv/bin/python bench/search_bench.py --sizes 2000,5000 --wrk-seconds 5 --no-write   # a quick try
 
 Measures, for eight representative searches of /meetings/:
 - in-process through Django's test Client, on PostgreSQL (scripts/with-postgres) and on SQLite;
 - over HTTP through gunicorn with gunicorn.conf.py on loopback (PostgreSQL only), one request at a time;
-- throughput with wrk (32 connections, 2 threads, loopback), 10% of requests invalid, which must get 400.
-SQLite at the larger size is measured in-process only. Prints the figures and replaces its own section of
-docs/performance.md. A benchmark, not a test.
+- on PostgreSQL, the SQL queries of one request per search, and EXPLAIN (ANALYZE, BUFFERS) of the slowest
+  statement of the slowest search;
+- throughput with wrk (32 connections, 2 threads, loopback), 10% of requests invalid, which must get 400,
+  twice: with the whole-page cache off and on (as in production), sampling the resident memory of every
+  gunicorn worker through each run.
+Latencies are measured with the page cache off (PAGE_CACHE_SECONDS=0), so every timed request runs the
+search. SQLite at the larger size is measured in-process only. Prints the figures, which targets hold, and
+replaces its own section of docs/performance.md. A benchmark, not a test.
 """
 
 import argparse
@@ -21,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -57,6 +63,21 @@ MIN_RUNS = 3
 TIME_BUDGET = 6.0
 SLOW_SECONDS = 3.0
 MIN_WRK_RESPONSES = 20
+# The two load runs: the page cache off (every request runs the search) and at the production default.
+WRK_CONFIGS = [
+    ("no page cache", "0"),
+    ("page cache on, as in production", "60"),
+]
+RSS_INTERVAL = 0.5  # seconds between samples of the workers' resident memory during a load run
+# Targets (from the issue).
+TARGET_MEDIAN_MS = 30
+TARGET_P95_MS = 80
+TARGET_SIZE = 250_000
+TARGET_RPS = 200
+TARGET_P99_MS = 300
+TARGET_SQLITE_RATIO = 3.0
+TARGET_RSS_MB = 200  # megabytes (10^6 bytes), i.e. 190.7 MiB
+MIB = 1024 * 1024
 
 
 def url(query, path=SEARCH_PATH):
@@ -112,16 +133,71 @@ def measure_in_process(runs):
     return rows, invalid
 
 
+def profile_queries(rows):
+    """SQL queries of one /meetings/ request per search (PostgreSQL), and EXPLAIN of the slowest statement.
+
+    Each search is requested twice under CaptureQueriesContext: "cold" right after emptying Django's cache
+    (the view's 60-second count cache and the cached choice lists are rebuilt), then "warm" (the count and
+    the lists come from the cache, as for the timed requests that follow a warm-up). The slowest search is
+    the one with the highest in-process median; its slowest statement is the slowest of its cold request.
+    """
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    statements = {}
+    for row in rows:
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            client.get(url(row["query"]))
+        with CaptureQueriesContext(connection) as warm:
+            client.get(url(row["query"]))
+        row["queries_cold"] = len(cold.captured_queries)
+        row["queries_warm"] = len(warm.captured_queries)
+        timed = sorted(((float(q["time"]) * 1000, q["sql"]) for q in cold.captured_queries), reverse=True)
+        statements[row["search"]] = timed
+        row["slowest_sql_ms"] = round(timed[0][0], 1) if timed else None
+        print(
+            f"    {row['search']:32} {row['queries_cold']:3} queries cold, {row['queries_warm']:3} warm; "
+            f"slowest statement {row['slowest_sql_ms']} ms",
+            flush=True,
+        )
+    slowest = max(rows, key=lambda row: row["median_ms"])
+    timed = statements[slowest["search"]]
+    found = {"search": slowest["search"], "query": slowest["query"], "median_ms": slowest["median_ms"]}
+    if not timed:
+        return found | {"error": "the request ran no SQL"}
+    ms, sql = timed[0]
+    found |= {"statement_ms": round(ms, 1), "sql": sql}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            found["plan"] = "\n".join(line for (line,) in cursor.fetchall())
+    except Exception as error:  # noqa: BLE001 -- a benchmark records what went wrong and carries on
+        found["error"] = f"{type(error).__name__}: {error}".strip()
+    print(
+        f"    slowest search: {slowest['search']} ({slowest['median_ms']} ms median); its slowest statement "
+        f"{found['statement_ms']} ms; EXPLAIN " + ("failed: " + found["error"] if "error" in found else "captured"),
+        flush=True,
+    )
+    return found
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port):
+def start_gunicorn(port, page_cache_seconds):
     command = [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
-    log = open(RESULTS_DIR / "gunicorn.log", "w")  # noqa: SIM115 -- closed with the server
-    server = subprocess.Popen(command, cwd=ROOT, env=bench_env(), stdout=log, stderr=subprocess.STDOUT)
+    log = open(RESULTS_DIR / "gunicorn.log", "a")  # noqa: SIM115 -- closed with the server
+    log.write(f"--- gunicorn on port {port}, PAGE_CACHE_SECONDS={page_cache_seconds}\n")
+    log.flush()
+    env = bench_env(PAGE_CACHE_SECONDS=page_cache_seconds)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -136,6 +212,74 @@ def start_gunicorn(port):
         time.sleep(0.5)
     server.terminate()
     raise SystemExit(f"gunicorn did not become healthy; see {RESULTS_DIR / 'gunicorn.log'}")
+
+
+def stop_gunicorn(server, log):
+    server.terminate()
+    server.wait(timeout=60)
+    log.close()
+
+
+def child_pids(parent):
+    """Processes whose parent is `parent` (from /proc/PID/stat: the field after the state is the ppid)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def rss_bytes(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            match = re.search(r"^VmRSS:\s+(\d+) kB", status.read(), re.M)
+    except OSError:
+        return None
+    return int(match.group(1)) * 1024 if match else None
+
+
+class WorkerMemory(threading.Thread):
+    """Samples the resident memory (VmRSS) of every worker of a gunicorn master every RSS_INTERVAL seconds."""
+
+    def __init__(self, master):
+        super().__init__(daemon=True)
+        self.master = master
+        self.stopped = threading.Event()
+        self.peaks = {}  # worker pid -> highest RSS seen (bytes); workers restarted by max_requests get new pids
+        self.samples = 0
+        self.at_start = 0  # highest worker RSS of the first sample, taken as the load starts
+
+    def sample(self):
+        for pid in child_pids(self.master):
+            rss = rss_bytes(pid)
+            if rss is not None:
+                self.peaks[pid] = max(rss, self.peaks.get(pid, 0))
+        if not self.samples:
+            self.at_start = max(self.peaks.values(), default=0)
+        self.samples += 1
+
+    def run(self):
+        self.sample()
+        while not self.stopped.wait(RSS_INTERVAL):
+            self.sample()
+
+    def result(self):
+        self.stopped.set()
+        self.join()
+        self.sample()
+        peak = max(self.peaks.values(), default=0)
+        return {
+            "max_worker_rss_mib": round(peak / MIB, 1),
+            "max_worker_rss_mb": round(peak / 1e6, 1),
+            "start_worker_rss_mib": round(self.at_start / MIB, 1),
+            "workers_seen": len(self.peaks),
+            "rss_samples": self.samples,
+        }
 
 
 def measure_http(port, runs):
@@ -190,7 +334,7 @@ def wrk_mix():
     return mix
 
 
-def measure_wrk(port, seconds):
+def measure_wrk(port, seconds, master, config):
     paths = "{" + ", ".join(json.dumps(path) for path in wrk_mix()) + "}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT.replace("{PATHS}", paths))
@@ -205,12 +349,18 @@ def measure_wrk(port, seconds):
         script.name,
         f"http://127.0.0.1:{port}/",
     ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    memory = WorkerMemory(master)
+    memory.start()
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        rss = memory.result()
     os.unlink(script.name)
     statuses = {int(code): int(count) for code, count in re.findall(r"^status (\d+) (\d+)$", output, re.M)}
     values = dict(re.findall(r"^(p50|p95|p99|requests|seconds|errors) ([\d.]+)$", output, re.M))
     requests = int(values["requests"])
     result = {
+        "config": config,
         "requests": requests,
         "seconds": float(values["seconds"]),
         "per_second": round(requests / float(values["seconds"]), 1),
@@ -220,10 +370,13 @@ def measure_wrk(port, seconds):
         "socket_errors": int(values["errors"]),
         "statuses": statuses,
         "invalid_share": round(statuses.get(400, 0) / max(1, sum(statuses.values())), 3),
+        **rss,
     }
     print(
         f"    wrk: {result['per_second']} requests/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
-        f"statuses {statuses}, socket errors {result['socket_errors']}",
+        f"statuses {statuses}, socket errors {result['socket_errors']}, max worker RSS "
+        f"{result['max_worker_rss_mib']} MiB (at start {result['start_worker_rss_mib']} MiB; "
+        f"{result['workers_seen']} workers, {result['rss_samples']} samples)",
         flush=True,
     )
     return result
@@ -232,6 +385,9 @@ def measure_wrk(port, seconds):
 def run_phase(args):
     """Measure one database (the one DATABASE_URL names) at each size; write JSON to args.out."""
     os.environ.update(BENCH_ENV)
+    # Latencies measure the search itself: the whole-page cache is off in this process and in the gunicorn
+    # used for one-at-a-time requests (the view's count cache stays on: it is part of the search).
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory.settings")
     sys.path.insert(0, str(ROOT))
     backend = "postgresql" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
@@ -240,36 +396,58 @@ def run_phase(args):
     import django
 
     django.setup()
+    import logging
+
+    # The invalid requests are meant to get 400: Django's "Bad Request" warnings would only bury the figures.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    from django.conf import settings
+    from django.core.cache import cache
     from django.urls import NoReverseMatch, reverse
 
+    if settings.PAGE_CACHE_SECONDS:
+        raise SystemExit(f"PAGE_CACHE_SECONDS is {settings.PAGE_CACHE_SECONDS}, not 0: latencies would be cached.")
     try:
         reverse("meetings:search")
     except NoReverseMatch:
         json.dump({"pending": "The search page (meetings:search) does not exist yet."}, open(args.out, "w"))
         print("    the search page is not there yet: search figures pending", flush=True)
         return
+    if backend == "postgresql":
+        (RESULTS_DIR / "gunicorn.log").write_text("")
     results, have = [], 0
     for number, size in enumerate(int(size) for size in args.sizes.split(",")):
         started = time.monotonic()
         # Grow the same database: the meetings of the smaller size stay, and more are added with another seed.
         manage("generate_meetings", str(size - have), "--seed", str(1000 + number))
         have = size
+        # The data just grew: counts cached (per clock minute) at the previous size would be stale.
+        cache.clear()
         print(f"  {backend}, {size:,} meetings (generated in {time.monotonic() - started:.0f} s)", flush=True)
-        print("   in-process (test Client):", flush=True)
+        print("   in-process (test Client, page cache off):", flush=True)
         in_process, invalid = measure_in_process(args.runs)
         entry = {"backend": backend, "meetings": size, "in_process": in_process, "invalid": invalid}
         if backend == "postgresql":
-            port = free_port()
-            server, log = start_gunicorn(port)
-            try:
-                print("   over HTTP (gunicorn, one request at a time):", flush=True)
-                entry["http"] = measure_http(port, args.runs)
-                print(f"   wrk, 32 connections, {args.wrk_seconds} s:", flush=True)
-                entry["wrk"] = measure_wrk(port, args.wrk_seconds)
-            finally:
-                server.terminate()
-                server.wait(timeout=60)
-                log.close()
+            print("   SQL queries of one request (page cache off; cold = Django's cache emptied first):", flush=True)
+            entry["slowest"] = profile_queries(in_process)
+            entry["wrk"] = []
+            for config, page_cache_seconds in WRK_CONFIGS:
+                port = free_port()
+                server, log = start_gunicorn(port, page_cache_seconds)
+                try:
+                    if page_cache_seconds == "0":
+                        print("   over HTTP (gunicorn, one request at a time, page cache off):", flush=True)
+                        entry["http"] = measure_http(port, args.runs)
+                    print(
+                        f"   wrk, 32 connections, {args.wrk_seconds} s, {config} "
+                        f"(PAGE_CACHE_SECONDS={page_cache_seconds}):",
+                        flush=True,
+                    )
+                    entry["wrk"].append(
+                        {"page_cache_seconds": int(page_cache_seconds)}
+                        | measure_wrk(port, args.wrk_seconds, server.pid, config)
+                    )
+                finally:
+                    stop_gunicorn(server, log)
         results.append(entry)
     with open(args.out, "w") as out:
         json.dump({"results": results}, out)
@@ -278,11 +456,12 @@ def run_phase(args):
 # --- The whole run ------------------------------------------------------------------------------------------
 
 
-def table(title, rows_by_size, key):
+def table(title, rows_by_size, queries=False):
     lines = [f"**{title}** (milliseconds: median / p95 (timed requests))", ""]
     sizes = list(rows_by_size)
-    lines.append("| search | query | " + " | ".join(f"{size:,} meetings" for size in sizes) + " |")
-    lines.append("|---|---|" + "---:|" * len(sizes))
+    extra = " queries per page (cold / warm) |" if queries else ""
+    lines.append("| search | query | " + " | ".join(f"{size:,} meetings" for size in sizes) + " |" + extra)
+    lines.append("|---|---|" + "---:|" * len(sizes) + ("---:|" if queries else ""))
     for index, (label, query) in enumerate(SEARCHES):
         cells = []
         for size in sizes:
@@ -291,20 +470,265 @@ def table(title, rows_by_size, key):
                 f"{row['median_ms']:,.1f} / {row['p95_ms']:,.1f} ({row['runs']})"
                 + ("" if row["status"] == 200 else f" (HTTP {row['status']})")
             )
+        if queries:
+            counts = {
+                size: f"{rows_by_size[size][index].get('queries_cold', '?')} / "
+                f"{rows_by_size[size][index].get('queries_warm', '?')}"
+                for size in sizes
+            }
+            same = len(set(counts.values())) == 1
+            cells.append(next(iter(counts.values())) if same else "; ".join(f"{s:,}: {c}" for s, c in counts.items()))
         lines.append(f"| {label} | `{query or '(none)'}` | " + " | ".join(cells) + " |")
     return lines + [""]
 
 
+def verdict(held):
+    return "**met**" if held else "**not met**"
+
+
+def wrk_errors(w):
+    """Unexpected answers of a load run: statuses other than 2xx and the expected 400s, and socket errors."""
+    unexpected = sum(
+        count for code, count in w["statuses"].items() if not (200 <= int(code) < 300 or int(code) == 400)
+    )
+    return unexpected, w["socket_errors"]
+
+
+def sqlite_ratios(phases):
+    """{size: [SQLite median / PostgreSQL median per search]} for the sizes both backends measured."""
+    pg, lite = phases.get("PostgreSQL", {}), phases.get("SQLite", {})
+    if "results" not in pg or "results" not in lite:
+        return {}
+    pg_rows = {r["meetings"]: r["in_process"] for r in pg["results"]}
+    ratios = {}
+    for r in lite["results"]:
+        if r["meetings"] in pg_rows:
+            ratios[r["meetings"]] = [
+                lite_row["median_ms"] / pg_row["median_ms"] if pg_row["median_ms"] else float("inf")
+                for lite_row, pg_row in zip(r["in_process"], pg_rows[r["meetings"]], strict=True)
+            ]
+    return ratios
+
+
+def targets(phases):
+    """One line per target of the issue: met or not met, with the figure it was judged on."""
+    lines = []
+    pg = phases.get("PostgreSQL", {})
+    results = pg.get("results") or []
+    if results:
+        last = results[-1]
+        size = last["meetings"]
+        at = f"at {size:,} meetings" + (
+            "" if size == TARGET_SIZE else f" (the largest size of this run; the target is for {TARGET_SIZE:,})"
+        )
+        rows = last["in_process"]
+        for key, limit in (("median_ms", TARGET_MEDIAN_MS), ("p95_ms", TARGET_P95_MS)):
+            worst = max(rows, key=lambda row, key=key: row[key])
+            under = sum(row[key] < limit for row in rows)
+            name = "median" if key == "median_ms" else "p95"
+            lines.append(
+                f"- PostgreSQL in-process {name} < {limit} ms for every search {at}: {verdict(under == len(rows))} "
+                f"— slowest {name} {worst[key]:,.1f} ms ({worst['search']}); {under} of {len(rows)} searches under "
+                f"{limit} ms"
+            )
+        for r in results:
+            for w in r.get("wrk", []):
+                unexpected, sockets = wrk_errors(w)
+                few = sum(w["statuses"].values()) < MIN_WRK_RESPONSES
+                misses = [
+                    part
+                    for part, held in (
+                        ("requests/s", w["per_second"] > TARGET_RPS),
+                        ("p99", not few and w["p99_ms"] < TARGET_P99_MS),
+                        ("errors", unexpected + sockets == 0),
+                    )
+                    if not held
+                ]
+                p99 = "n/a (too few answers)" if few else f"{w['p99_ms']:,.1f} ms"
+                lines.append(
+                    f"- wrk, {w['config']}, {r['meetings']:,} meetings: > {TARGET_RPS} requests/s, p99 < "
+                    f"{TARGET_P99_MS} ms, zero errors: {verdict(not misses)} — {w['per_second']:,} requests/s, "
+                    f"p99 {p99}, {unexpected + sockets} errors ({unexpected} unexpected statuses, {sockets} socket "
+                    "errors)" + (f"; missed: {', '.join(misses)}" if misses else "")
+                )
+        loads = [(r["meetings"], w) for r in results for w in r.get("wrk", [])]
+        if loads:
+            size, w = max(loads, key=lambda load: load[1]["max_worker_rss_mb"])
+            lines.append(
+                f"- gunicorn worker RSS < {TARGET_RSS_MB} MB through every load run: "
+                f"{verdict(w['max_worker_rss_mb'] < TARGET_RSS_MB)} — highest {w['max_worker_rss_mib']:,.1f} MiB "
+                f"({w['max_worker_rss_mb']:,.1f} MB), {w['config']}, {size:,} meetings"
+            )
+    else:
+        lines.append("- PostgreSQL latency, throughput and worker memory: not measured in this run")
+    ratios = sqlite_ratios(phases)
+    if ratios:
+        pairs = [(ratio, size, SEARCHES[i][0]) for size, values in ratios.items() for i, ratio in enumerate(values)]
+        worst, size, label = max(pairs)
+        over = sum(ratio > TARGET_SQLITE_RATIO for ratio, _, _ in pairs)
+        lines.append(
+            f"- SQLite at most {TARGET_SQLITE_RATIO:.0f}x slower than PostgreSQL (in-process medians, every search "
+            f"and size): {verdict(over == 0)} — worst {worst:.1f}x ({label}, {size:,} meetings); {over} of "
+            f"{len(pairs)} over {TARGET_SQLITE_RATIO:.0f}x"
+        )
+    else:
+        lines.append("- SQLite at most 3x slower than PostgreSQL: not measured in this run (needs both backends)")
+    return lines
+
+
+def slowest_lines(results):
+    entries = [(r["meetings"], r["slowest"], r["in_process"]) for r in results if "slowest" in r]
+    if not entries:
+        return []
+    lines = [
+        "**Slowest search and its slowest SQL statement** (PostgreSQL, in-process, page cache off; the statement "
+        "is the slowest of a cold request, with Django's cache emptied first)",
+        "",
+    ]
+    for size, slowest, rows in entries:
+        row = next(row for row in rows if row["search"] == slowest["search"])
+        statement = (
+            f"its slowest statement took {slowest['statement_ms']:,.1f} ms of {row.get('queries_cold', '?')} queries"
+            if "statement_ms" in slowest
+            else slowest.get("error", "no statement captured")
+        )
+        lines.append(
+            f"- {size:,} meetings: {slowest['search']} (`{slowest['query'] or '(none)'}`), "
+            f"{slowest['median_ms']:,.1f} ms median; {statement}"
+        )
+    size, slowest, _ = entries[-1]
+    lines.append("")
+    if "sql" in slowest:
+        sql = slowest["sql"]
+        shown = sql if len(sql) <= 3000 else sql[:3000] + " ... (cut; the whole statement is in bench/results)"
+        lines += [
+            f"The statement at {size:,} meetings ({slowest['search']}, {slowest['statement_ms']:,.1f} ms when "
+            "captured):",
+            "",
+            "```sql",
+            shown,
+            "```",
+            "",
+        ]
+        if "plan" in slowest:
+            lines += [
+                f"`EXPLAIN (ANALYZE, BUFFERS)` of it at {size:,} meetings:",
+                "",
+                "```",
+                slowest["plan"],
+                "```",
+                "",
+            ]
+        else:
+            lines += [f"`EXPLAIN (ANALYZE, BUFFERS)` failed: `{slowest.get('error', '?')}`", ""]
+    return lines
+
+
+def throughput_lines(args, results):
+    loads = [(r["meetings"], w) for r in results for w in r.get("wrk", [])]
+    if not loads:
+        return []
+    lines = [
+        f"**Throughput** (wrk, 2 threads, 32 connections, {args.wrk_seconds} s, loopback; 27 of every 30 "
+        "requests are the searches above, 3 are invalid and must get 400; each row with a freshly started "
+        "gunicorn)",
+        "",
+        "| meetings | page cache | requests/s | p50 | p95 | p99 | statuses | 400 share | socket errors "
+        "| max worker RSS (at start) |",
+        "|---:|---|---:|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for size, w in loads:
+        statuses = ", ".join(f"{code}: {count:,}" for code, count in sorted(w["statuses"].items()))
+        # With a handful of answers (the rest timed out after 15 s) wrk's percentiles mean nothing.
+        few = sum(w["statuses"].values()) < MIN_WRK_RESPONSES
+        latency = (
+            "n/a | n/a | n/a" if few else f"{w['p50_ms']:,.1f} ms | {w['p95_ms']:,.1f} ms | {w['p99_ms']:,.1f} ms"
+        )
+        lines.append(
+            f"| {size:,} | {w['config']} (`PAGE_CACHE_SECONDS={w['page_cache_seconds']}`) | {w['per_second']:,} "
+            f"| {latency} | {statuses} | {w['invalid_share']:.1%} | {w['socket_errors']} "
+            f"| {w['max_worker_rss_mib']:,.1f} MiB "
+            + (f"({w['start_worker_rss_mib']:,.1f}) |" if "start_worker_rss_mib" in w else "|")
+        )
+    return lines + [
+        "",
+        "Socket errors are mostly requests that got no answer within wrk's 15 s timeout: the server was "
+        "saturated. Percentiles are left out (n/a) when fewer than "
+        f"{MIN_WRK_RESPONSES} requests were answered. Max worker RSS: the highest VmRSS (`/proc/PID/status`) of "
+        f"any gunicorn worker (child of the master), sampled every {RSS_INTERVAL} s through the run; workers "
+        "restarted by `max_requests` are included. In brackets: the highest worker RSS as the load started.",
+        "",
+    ]
+
+
+def ratio_lines(phases):
+    lines = []
+    ratios = sqlite_ratios(phases)
+    if ratios:
+        sizes = list(ratios)
+        lines += [
+            f"**SQLite / PostgreSQL (in-process medians)** (target: at most {TARGET_SQLITE_RATIO:.0f}x)",
+            "",
+            "| search | " + " | ".join(f"{size:,} meetings" for size in sizes) + " |",
+            "|---|" + "---:|" * len(sizes),
+        ]
+        for index, (label, _) in enumerate(SEARCHES):
+            cells = [
+                f"{ratios[size][index]:.1f}x" + (" (over)" if ratios[size][index] > TARGET_SQLITE_RATIO else "")
+                for size in sizes
+            ]
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines.append("")
+    growth = {}
+    for backend, phase in phases.items():
+        results = phase.get("results") or []
+        if len(results) > 1:
+            first, last = results[0], results[-1]
+            growth[backend] = [
+                b["median_ms"] / a["median_ms"] if a["median_ms"] else float("inf")
+                for a, b in zip(first["in_process"], last["in_process"], strict=True)
+            ]
+            small, large = first["meetings"], last["meetings"]
+    if growth:
+        factor = large / small
+        lines += [
+            f"**Per meeting: median at {large:,} / median at {small:,}** (in-process; {factor:g}x the meetings: "
+            f"1x means the search does not grow with the directory, {factor:g}x that it grows in proportion "
+            "to it)",
+            "",
+            "| search | " + " | ".join(growth) + " |",
+            "|---|" + "---:|" * len(growth),
+        ]
+        for index, (label, _) in enumerate(SEARCHES):
+            lines.append(f"| {label} | " + " | ".join(f"{values[index]:.1f}x" for values in growth.values()) + " |")
+        lines.append("")
+    return lines
+
+
 def report(args, info, phases, command):
     lines = [
+        f"**Targets** (from the issue; PostgreSQL latency at {TARGET_SIZE:,} meetings, every load run, SQLite "
+        "against PostgreSQL at every size)",
+        "",
+        *targets(phases),
+        "",
         *machine_lines(info, command),
         f"- Data: `generate_meetings` (25,000 then 225,000 more into the same database, seeds 1000 and 1001), "
         f"searches of `{SEARCH_PATH}` (the HTML page) with DEBUG off, CONN_MAX_AGE=60, STATIC_MANIFEST=false. "
         f"Each search: one warm-up, then up to {args.runs} timed requests (at least {MIN_RUNS}, stopping after "
         f'{TIME_BUDGET:.0f} s). "now" and "today" depend on the time of the run.',
+        "- Latencies (in-process, and over HTTP one request at a time) are measured with the whole-page cache off "
+        "(`PAGE_CACHE_SECONDS=0` in the measuring process and in that gunicorn), so every timed request runs the "
+        "search. The search view's own 60-second cache of result counts stays on (it is part of the app): after "
+        "the warm-up, the timed requests of a search reuse its count within the same clock minute.",
         f"- gunicorn: `gunicorn -c gunicorn.conf.py --bind 127.0.0.1:PORT` with the config's defaults on this "
         f"machine ({2 * (os.cpu_count() or 1)} workers x 4 threads); wrk, PostgreSQL, gunicorn and the "
-        f"benchmark share the same {os.cpu_count()} cores.",
+        f"benchmark share the same {os.cpu_count()} cores. Load is run twice per size: page cache off "
+        "(`PAGE_CACHE_SECONDS=0`) and on at the production default (`PAGE_CACHE_SECONDS=60`: the same URL in the "
+        "same clock minute is served from each worker's cache).",
+        "- Queries per page: SQL statements of one `/meetings/` request (`CaptureQueriesContext`, page cache "
+        "off), cold (Django's cache emptied just before: the count and the choice lists are rebuilt) / warm (the "
+        "same request right after).",
         "",
     ]
     for backend, phase in phases.items():
@@ -313,9 +737,9 @@ def report(args, info, phases, command):
             continue
         results = phase["results"]
         lines += table(
-            f"{backend}, in-process (Django test Client)",
+            f"{backend}, in-process (Django test Client, page cache off)",
             {r["meetings"]: r["in_process"] for r in results},
-            "in_process",
+            queries=any("queries_cold" in row for r in results for row in r["in_process"]),
         )
         counts = {r["meetings"]: [row["results"] for row in r["in_process"]] for r in results}
         lines += [
@@ -330,38 +754,12 @@ def report(args, info, phases, command):
             ),
             "",
         ]
+        lines += slowest_lines(results)
         http = {r["meetings"]: r["http"] for r in results if "http" in r}
         if http:
-            lines += table(f"{backend}, over HTTP through gunicorn (one request at a time)", http, "http")
-        loads = [(r["meetings"], r["wrk"]) for r in results if "wrk" in r]
-        if loads:
-            lines += [
-                f"**Throughput** (wrk, 2 threads, 32 connections, {args.wrk_seconds} s, loopback; 27 of every 30 "
-                "requests are the searches above, 3 are invalid and must get 400)",
-                "",
-                "| meetings | requests/s | p50 | p95 | p99 | statuses | 400 share | socket errors |",
-                "|---:|---:|---:|---:|---:|---|---:|---:|",
-            ]
-            for size, w in loads:
-                statuses = ", ".join(f"{code}: {count:,}" for code, count in sorted(w["statuses"].items()))
-                # With a handful of answers (the rest timed out after 15 s) wrk's percentiles mean nothing.
-                few = sum(w["statuses"].values()) < MIN_WRK_RESPONSES
-                latency = (
-                    "n/a | n/a | n/a"
-                    if few
-                    else f"{w['p50_ms']:,.1f} ms | {w['p95_ms']:,.1f} ms | {w['p99_ms']:,.1f} ms"
-                )
-                lines.append(
-                    f"| {size:,} | {w['per_second']:,} | {latency} | {statuses} | {w['invalid_share']:.1%} "
-                    f"| {w['socket_errors']} |"
-                )
-            lines += [
-                "",
-                "Socket errors are mostly requests that got no answer within wrk's 15 s timeout: the server was "
-                "saturated. Percentiles are left out (n/a) when fewer than "
-                f"{MIN_WRK_RESPONSES} requests were answered.",
-                "",
-            ]
+            lines += table(f"{backend}, over HTTP through gunicorn (one request at a time, page cache off)", http)
+        lines += throughput_lines(args, results)
+    lines += ratio_lines(phases)
     return lines
 
 
@@ -425,6 +823,9 @@ def main():
     )
     command = f".venv/bin/python bench/search_bench.py {flags}".strip()
     lines = report(args, info, phases, command)
+    print("Targets:", flush=True)
+    for line in targets(phases):
+        print("  " + line.replace("**", ""), flush=True)
     lines.append(
         f"Whole run: {time.monotonic() - started:.0f} s. Load average at the end: "
         + " ".join(f"{load:.2f}" for load in os.getloadavg())
