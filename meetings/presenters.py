@@ -1,6 +1,9 @@
 """What a result row shows beyond the model: live badges, the visitor's own time, distance."""
 
-from django.utils.formats import date_format, time_format
+import re
+
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meetings import geo
@@ -11,7 +14,8 @@ SOON_MINUTES = 120
 
 
 def clock(moment):
-    return time_format(moment, "g:i A")
+    """time_format(moment, "g:i A"), e.g. "7:05 PM", written out: it runs for every row of every results page."""
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {_('PM') if moment.hour > 11 else _('AM')}"
 
 
 def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
@@ -45,14 +49,35 @@ def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
     return meetings
 
 
-def as_json(meeting, request):
-    """The API's shape of one meeting (documented in docs/api.md)."""
+# What the <slug:slug> path converter accepts; reverse() would refuse anything else.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def meeting_url_maker():
+    """Meeting.get_absolute_url() for a page of meetings: one reverse() instead of one per meeting.
+
+    A slug is put where a marker was reversed; slug characters are never escaped in a path, so the
+    address is the one reverse() gives. A slug the converter would not accept falls back to the model.
+    """
+    marker = "slug-marker"
+    prefix, _marker, suffix = reverse("meetings:detail", args=[marker]).rpartition(marker)
+
+    def url(meeting):
+        if SLUG.fullmatch(meeting.slug):
+            return f"{prefix}{meeting.slug}{suffix}"
+        return meeting.get_absolute_url()
+
+    return url
+
+
+def as_json(meeting, request, *, path=None):
+    """The API's shape of one meeting (documented in docs/api.md); `path` is its get_absolute_url(), if known."""
     row = meeting.row
     location = meeting.location
     return {
         "slug": meeting.slug,
         "name": meeting.name,
-        "url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "url": request.build_absolute_uri(path or meeting.get_absolute_url()),
         "program": {"slug": meeting.program.slug, "name": meeting.program.name},
         "group": meeting.group.name if meeting.group else None,
         "attendance": meeting.attendance,

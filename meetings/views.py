@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from meetings import search as timesearch
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
-from meetings.presenters import annotate_rows, as_json
-from meetings.search_state import active_filters
+from meetings.presenters import annotate_rows, as_json, meeting_url_maker
+from meetings.search_state import active_filters, choice_lists
 
 PAGE_SIZE = 25
 # A search's state fits in far fewer characters; a longer query string is a mistake or an attack.
@@ -41,7 +41,9 @@ def run_search(request, now=None):
         page = paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger):
         return filterset, None, [_("That page of results does not exist.")]
-    if filterset.sort == "soonest":
+    if filterset.sort != "soonest":
+        page.object_list = timesearch.page_rows(queryset, page.start_index() - 1 if paginator.count else 0, PAGE_SIZE)
+    else:
         page.object_list = timesearch.soonest_slice(
             queryset,
             now=now,
@@ -56,20 +58,26 @@ def run_search(request, now=None):
 
 
 def count_cache_key(request, now):
-    """Same filters in the same minute give the same count (display-only parameters don't matter)."""
+    """Same filters give the same count (display-only parameters don't matter); time filters, in the same minute."""
     params = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "tz", "sort", "list"))
-    digest = hashlib.sha256(repr((params, now.strftime("%Y%m%d%H%M"))).encode()).hexdigest()
+    # Only "now" and "today" change with the clock; other counts can be kept for the whole minute of the cache.
+    depends_on_time = request.GET.get("now") or "today" in request.GET.getlist("day")
+    digest = hashlib.sha256(repr((params, now.strftime("%Y%m%d%H%M") if depends_on_time else "")).encode())
+    digest = digest.hexdigest()
     return f"search-count:{digest}"
 
 
 def search(request):
     filterset, page, errors = run_search(request)
+    # Cached (value, label) lists of the program, type and language choices: see search_state.
+    choices = choice_lists(filterset.form)
     context = {
         "filter": filterset,
         "page": page,
         "errors": errors,
-        "active": active_filters(request, filterset),
-        "type_groups": type_groups(filterset.form["type"]),
+        "active": active_filters(request, filterset, choices),
+        "choices": choices,
+        "type_groups": choices["type"],
     }
     return render(request, "meetings/search.html", context, status=400 if errors else 200)
 
@@ -78,12 +86,13 @@ def search_api(request):
     filterset, page, errors = run_search(request)
     if errors:
         return JsonResponse({"errors": errors}, status=400)
+    meeting_url = meeting_url_maker()
     return JsonResponse(
         {
             "count": page.paginator.count,
             "page": page.number,
             "num_pages": page.paginator.num_pages,
-            "results": [as_json(meeting, request) for meeting in page.object_list],
+            "results": [as_json(meeting, request, path=meeting_url(meeting)) for meeting in page.object_list],
         }
     )
 
@@ -108,14 +117,11 @@ def meeting_calendar(request, slug):
 
 
 def type_groups(bound_field):
-    """The meeting-type choices (code, name) grouped by category, in the category order of the model."""
-    groups = {}
-    for meeting_type in bound_field.field.queryset:
-        groups.setdefault(meeting_type.get_category_display(), []).append(
-            # display_name: the Spanish name on /es/ pages.
-            (meeting_type.code, meeting_type.display_name)
-        )
-    return list(groups.items())
+    """The meeting-type choices (code, name) grouped by category, in the category order of the model.
+
+    Names are in the page's language (the Spanish name on /es/ pages); the lists are cached (search_state).
+    """
+    return choice_lists(bound_field.form)["type"]
 
 
 def _valid_zone(name):

@@ -65,3 +65,10 @@ def test_it_escapes_a_keyword_with_markup(client):
     response = client.get(reverse("home"), {"q": "<script>alert(1)</script>"})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_fields_error_message_is_the_one_its_input_points_to(client):
+    html = client.get("/meetings/?now=99").content.decode()
+    assert 'aria-describedby="id_now_error"' in html
+    assert '<p class="field-error" id="id_now_error">' in html
