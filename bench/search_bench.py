@@ -63,6 +63,7 @@ MIN_RUNS = 3
 TIME_BUDGET = 6.0
 SLOW_SECONDS = 3.0
 MIN_WRK_RESPONSES = 20
+WARM_UP_SECONDS = 5  # an unmeasured wrk run against each fresh gunicorn before the measured one
 # The two load runs: the page cache off (every request runs the search) and at the production default.
 WRK_CONFIGS = [
     ("no page cache", "0"),
@@ -349,6 +350,10 @@ def measure_wrk(port, seconds, master, config):
         script.name,
         f"http://127.0.0.1:{port}/",
     ]
+    # Warm-up, not measured: each freshly started worker imports its code, opens its database connection and
+    # fills its caches on its first requests, as it would once after a deploy, not on every request.
+    warm_up = [*command[:3], f"-d{WARM_UP_SECONDS}s", *command[4:]]
+    subprocess.run(warm_up, capture_output=True, text=True, check=True)
     memory = WorkerMemory(master)
     memory.start()
     try:
@@ -629,7 +634,8 @@ def throughput_lines(args, results):
     if not loads:
         return []
     lines = [
-        f"**Throughput** (wrk, 2 threads, 32 connections, {args.wrk_seconds} s, loopback; 27 of every 30 "
+        f"**Throughput** (wrk, 2 threads, 32 connections, {args.wrk_seconds} s after an unmeasured "
+        f"{WARM_UP_SECONDS}-s warm-up of the same mix, loopback; 27 of every 30 "
         "requests are the searches above, 3 are invalid and must get 400; each row with a freshly started "
         "gunicorn)",
         "",

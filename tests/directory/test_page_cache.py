@@ -46,6 +46,26 @@ def test_a_change_shows_up_in_the_next_minute(client, page_cache):
     assert b"Evening Light" in client.get("/meetings/?sort=day").content
 
 
+def test_while_one_request_makes_the_new_minutes_page_the_others_get_the_previous_one(client, page_cache):
+    from directory.pagecache import page_cache_key
+
+    meeting = make_meeting(name="Morning Light")
+    client.get("/meetings/?sort=day")
+    meeting.name = "Evening Light"
+    meeting.save()
+    page_cache.return_value = NOON.replace(minute=1)
+    request = client.get("/meetings/?sort=day").wsgi_request
+    cache.delete(page_cache_key(request))
+    client.get("/meetings/?sort=day")  # a fresh page for 12:01 ...
+    page_cache.return_value = NOON.replace(minute=2)
+    meeting.name = "Night Light"
+    meeting.save()
+    cache.add(page_cache_key(request) + ":refreshing", 1, 30)  # ... and someone is making 12:02's
+    assert b"Evening Light" in client.get("/meetings/?sort=day").content
+    cache.delete(page_cache_key(request) + ":refreshing")
+    assert b"Night Light" in client.get("/meetings/?sort=day").content
+
+
 def test_a_bad_search_is_kept_as_the_same_400(client, page_cache, django_assert_num_queries):
     assert client.get("/api/meetings?day=9").status_code == 400
     with django_assert_num_queries(0):
