@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -65,9 +66,12 @@ SLOW_SECONDS = 3.0
 MIN_WRK_RESPONSES = 20
 WARM_UP_SECONDS = 5  # an unmeasured wrk run against each fresh gunicorn before the measured one
 # The two load runs: the page cache off (every request runs the search) and at the production default.
+# (label, PAGE_CACHE_SECONDS, cache): "" = the default local-memory cache, one per worker; "file" = a folder
+# shared by the server's workers (CACHE_URL=file:///...), standing in for Redis/Memcached on one machine.
 WRK_CONFIGS = [
-    ("no page cache", "0"),
-    ("page cache on, as in production", "60"),
+    ("no page cache", "0", ""),
+    ("page cache on, as in production", "60", ""),
+    ("page cache on, shared by the workers", "60", "file"),
 ]
 RSS_INTERVAL = 0.5  # seconds between samples of the workers' resident memory during a load run
 # Targets (from the issue).
@@ -192,12 +196,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port, page_cache_seconds):
+def start_gunicorn(port, page_cache_seconds, cache_url=""):
     command = [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
     log = open(RESULTS_DIR / "gunicorn.log", "a")  # noqa: SIM115 -- closed with the server
-    log.write(f"--- gunicorn on port {port}, PAGE_CACHE_SECONDS={page_cache_seconds}\n")
+    log.write(f"--- gunicorn on port {port}, PAGE_CACHE_SECONDS={page_cache_seconds} CACHE_URL={cache_url}\n")
     log.flush()
-    env = bench_env(PAGE_CACHE_SECONDS=page_cache_seconds)
+    env = bench_env(PAGE_CACHE_SECONDS=page_cache_seconds, **({"CACHE_URL": cache_url} if cache_url else {}))
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -435,9 +439,11 @@ def run_phase(args):
             print("   SQL queries of one request (page cache off; cold = Django's cache emptied first):", flush=True)
             entry["slowest"] = profile_queries(in_process)
             entry["wrk"] = []
-            for config, page_cache_seconds in WRK_CONFIGS:
+            for config, page_cache_seconds, cache in WRK_CONFIGS:
                 port = free_port()
-                server, log = start_gunicorn(port, page_cache_seconds)
+                folder = tempfile.mkdtemp(prefix="bench-cache-") if cache == "file" else ""
+                cache_url = f"file://{folder}" if folder else ""
+                server, log = start_gunicorn(port, page_cache_seconds, cache_url)
                 try:
                     if page_cache_seconds == "0":
                         print("   over HTTP (gunicorn, one request at a time, page cache off):", flush=True)
@@ -448,11 +454,16 @@ def run_phase(args):
                         flush=True,
                     )
                     entry["wrk"].append(
-                        {"page_cache_seconds": int(page_cache_seconds)}
+                        {
+                            "page_cache_seconds": int(page_cache_seconds),
+                            "cache_url": "file:///tmp/..." if folder else "",
+                        }
                         | measure_wrk(port, args.wrk_seconds, server.pid, config)
                     )
                 finally:
                     stop_gunicorn(server, log)
+                    if folder:
+                        shutil.rmtree(folder, ignore_errors=True)
         results.append(entry)
     with open(args.out, "w") as out:
         json.dump({"results": results}, out)
@@ -651,7 +662,8 @@ def throughput_lines(args, results):
             "n/a | n/a | n/a" if few else f"{w['p50_ms']:,.1f} ms | {w['p95_ms']:,.1f} ms | {w['p99_ms']:,.1f} ms"
         )
         lines.append(
-            f"| {size:,} | {w['config']} (`PAGE_CACHE_SECONDS={w['page_cache_seconds']}`) | {w['per_second']:,} "
+            f"| {size:,} | {w['config']} (`PAGE_CACHE_SECONDS={w['page_cache_seconds']}`"
+            f"{', `CACHE_URL=' + w['cache_url'] + '`' if w.get('cache_url') else ''}) | {w['per_second']:,} "
             f"| {latency} | {statuses} | {w['invalid_share']:.1%} | {w['socket_errors']} "
             f"| {w['max_worker_rss_mib']:,.1f} MiB "
             + (f"({w['start_worker_rss_mib']:,.1f}) |" if "start_worker_rss_mib" in w else "|")

@@ -241,7 +241,8 @@ IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
 
 
 def cache_from_url(url):
-    """CACHES["default"] from CACHE_URL: empty or locmem://, redis://host:port/db, memcached://host:port."""
+    """CACHES["default"] from CACHE_URL: empty or locmem://, file:///folder, redis://host:port/db,
+    memcached://host:port."""
     from urllib.parse import urlsplit
 
     url = (url or "").strip()
@@ -275,8 +276,19 @@ def cache_from_url(url):
             "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
             "LOCATION": servers if len(servers) > 1 else servers[0],
         }
+    if scheme == "file":
+        # A folder on local disk, shared by every worker of one server (not by several servers).
+        folder = url[len("file://") :]
+        if not folder.startswith("/"):
+            raise ImproperlyConfigured(f"CACHE_URL {url!r} needs an absolute folder, e.g. file:///var/cache/mp.")
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": folder,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     raise ImproperlyConfigured(
-        f"CACHE_URL {url!r} is not understood; use locmem://, redis://host:6379/0 or memcached://host:11211."
+        f"CACHE_URL {url!r} is not understood; use locmem://, file:///folder, redis://host:6379/0 or "
+        "memcached://host:11211."
     )
 
 

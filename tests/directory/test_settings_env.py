@@ -28,13 +28,27 @@ def test_it_reads_a_memcached_cache_url():
     }
 
 
+def test_it_reads_a_file_cache_url_shared_by_one_servers_workers():
+    config = cache_from_url("file:///var/cache/many-paths")
+    assert config["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert config["LOCATION"] == "/var/cache/many-paths"
+
+
 def test_it_reads_several_memcached_servers():
     assert cache_from_url("memcached://a:11211,b:11211")["LOCATION"] == ["a:11211", "b:11211"]
 
 
 @pytest.mark.parametrize(
     "url",
-    ["redis//cache:6379", "mysql://cache", "redis://", "redis://cache:port/0", "memcached://", "memcached://cache"],
+    [
+        "redis//cache:6379",
+        "mysql://cache",
+        "redis://",
+        "redis://cache:port/0",
+        "memcached://",
+        "memcached://cache",
+        "file://relative/folder",
+    ],
 )
 def test_it_fails_loudly_on_a_bad_cache_url(url):
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
