@@ -439,9 +439,9 @@ def run_phase(args):
             print("   SQL queries of one request (page cache off; cold = Django's cache emptied first):", flush=True)
             entry["slowest"] = profile_queries(in_process)
             entry["wrk"] = []
-            for config, page_cache_seconds, cache in WRK_CONFIGS:
+            for config, page_cache_seconds, shared_cache in WRK_CONFIGS:
                 port = free_port()
-                folder = tempfile.mkdtemp(prefix="bench-cache-") if cache == "file" else ""
+                folder = tempfile.mkdtemp(prefix="bench-cache-") if shared_cache == "file" else ""
                 cache_url = f"file://{folder}" if folder else ""
                 server, log = start_gunicorn(port, page_cache_seconds, cache_url)
                 try:
