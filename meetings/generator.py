@@ -15,7 +15,6 @@ from django.utils.text import slugify
 
 from groups.models import Program
 from meetings.models import (
-    MINUTES_PER_WEEK,
     Attendance,
     Location,
     Meeting,
@@ -24,6 +23,7 @@ from meetings.models import (
     Status,
     ZoneOffset,
     meeting_duration_minutes,
+    utc_week_minute,
 )
 
 GENERATED_SOURCE = "generated"
@@ -494,7 +494,7 @@ class MeetingFactory:
             ops.adapt_datefield_value(verified),
             GENERATED_SOURCE,
             f"{self.seed}-{index}",
-            (weekday * 1440 + start.hour * 60 + start.minute - self.offsets[city.timezone]) % MINUTES_PER_WEEK,
+            utc_week_minute(weekday, start, self.offsets[city.timezone]),
             meeting_duration_minutes(start, end),
         )
         return row, self._types(rng, program, city, attendance)

@@ -2,13 +2,13 @@
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import F, FloatField, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from meetings import places
+from meetings.places import fold as _fold
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344
@@ -23,28 +23,22 @@ class Place:
     timezone: str = ""
 
 
-def _fold(text):
-    """Case- and accent-insensitive key: 'São Paulo' and 'sao paulo' match."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
 def resolve_place(text):
     """A Place for a US ZIP code or a city name ('Chicago', 'Springfield, IL', 'Melbourne, AU'), or None."""
     text = (text or "").strip()
     if not text:
         return None
     if ZIP_PATTERN.match(text):
-        found = places.zip_code(text[:5], _fold)
+        found = places.zip_code(text[:5])
         if found is None:
             return None
         latitude, longitude, city, state, zone = found
         return Place(f"{text[:5]} ({city}, {state})", latitude, longitude, zone)
     name, _, qualifier = text.partition(",")
-    candidates = places.cities(_fold(name), _fold)
+    candidates = places.cities(_fold(name))
     qualifier = _fold(qualifier)
     if qualifier:
-        state = places.us_state_code(qualifier, _fold)
+        state = places.us_state_code(qualifier)
         candidates = [
             c
             for c in candidates

@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from meetings.timeutil import offset_minutes
+
 # The shape of an IANA zone name ("UTC", "America/Argentina/Buenos_Aires"). The database checks the
 # shape; clean() checks the name against the zone database, whose list changes with tzdata releases
 # and so cannot be frozen into a migration.
@@ -251,10 +253,9 @@ class Status(models.TextChoices):
 MINUTES_PER_WEEK = 7 * 24 * 60
 
 
-def utc_offset_minutes(zone_name, moment):
-    """The zone's offset from UTC at a moment, in whole minutes (east positive)."""
-    offset = moment.astimezone(zoneinfo.ZoneInfo(zone_name)).utcoffset()
-    return int(offset.total_seconds() // 60)
+def utc_week_minute(weekday, start_time, offset):
+    """A local weekday and start as minutes since Sunday 00:00 UTC, for a zone `offset` minutes east of UTC."""
+    return (weekday * 1440 + start_time.hour * 60 + start_time.minute - offset) % MINUTES_PER_WEEK
 
 
 def meeting_duration_minutes(start_time, end_time):
@@ -293,7 +294,7 @@ class ZoneOffset(models.Model):
         missing = zones - known.keys()
         if missing:
             now = now or django_timezone.now()
-            new = {zone: utc_offset_minutes(zone, now) for zone in missing}
+            new = {zone: offset_minutes(now, zoneinfo.ZoneInfo(zone)) for zone in missing}
             cls.objects.bulk_create([cls(timezone=z, minutes=m) for z, m in new.items()], ignore_conflicts=True)
             # Another process may have recorded a zone first: read back what the table holds.
             known.update(cls.objects.filter(timezone__in=missing).values_list("timezone", "minutes"))
@@ -460,8 +461,7 @@ class Meeting(models.Model):
 
     def set_clock(self, offset):
         """Compute utc_start and duration_minutes with the zone's recorded UTC offset (minutes)."""
-        local = self.weekday * 1440 + self.start_time.hour * 60 + self.start_time.minute
-        self.utc_start = (local - offset) % MINUTES_PER_WEEK
+        self.utc_start = utc_week_minute(self.weekday, self.start_time, offset)
         self.duration_minutes = meeting_duration_minutes(self.start_time, self.end_time)
 
     def save(self, *args, update_fields=None, **kwargs):

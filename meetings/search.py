@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Mod
 
-from meetings.timeutil import get_zone, sunday_weekday
+from meetings.timeutil import get_zone, offset_minutes, sunday_weekday
 
 MINUTES_PER_WEEK = 7 * 24 * 60
 DEFAULT_DURATION = timedelta(minutes=60)  # as Meeting Guide clients assume when end_time is missing
@@ -129,7 +129,7 @@ class Clock:
         recorded = recorded_offsets()
         whens = []
         for name in self.stale:
-            shift = _offset_minutes(self.now, get_zone(name)) - recorded.get(name, 0)
+            shift = offset_minutes(self.now, get_zone(name)) - recorded.get(name, 0)
             whens.append(
                 When(
                     timezone=name,
@@ -151,13 +151,9 @@ def _stale_zones(epoch_minute, hours, zones, recorded):
         zone = get_zone(name)
         if zone is None:
             continue
-        if any(_offset_minutes(moment, zone) != offset for moment in moments):
+        if any(offset_minutes(moment, zone) != offset for moment in moments):
             stale.append(name)
     return tuple(stale)
-
-
-def _offset_minutes(moment, zone):
-    return int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
 
 
 def _wall_clock(now, zones, condition, later=None):
@@ -294,13 +290,7 @@ def occurrence_state(meeting, now):
     start = next_start(meeting.weekday, meeting.start_time, zone, now)
     previous = start - timedelta(days=7)
     previous = local_datetime(previous.astimezone(zone).date(), meeting.start_time, zone)
-    if meeting.end_time:
-        day = datetime.min.date()
-        duration = datetime.combine(day, meeting.end_time) - datetime.combine(day, meeting.start_time)
-        if duration <= timedelta(0):
-            duration += timedelta(days=1)
-    else:
-        duration = DEFAULT_DURATION
+    duration = timedelta(minutes=meeting.duration_minutes)
     in_progress = previous <= now < previous + duration or start <= now < start + duration
     minutes = int((start - now).total_seconds() // 60)
     return {"start": start, "in_progress": in_progress, "minutes_until": minutes}

@@ -28,6 +28,11 @@ def next_start(weekday, start_time, zone, now):
     return candidate
 
 
+def offset_minutes(moment, zone):
+    """A zone's offset from UTC at a moment, in whole minutes (east positive)."""
+    return int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
+
+
 def zone_city(name):
     """A readable place for an IANA zone name: America/Los_Angeles -> Los Angeles."""
     return name.rsplit("/", 1)[-1].replace("_", " ")

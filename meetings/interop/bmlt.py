@@ -277,11 +277,7 @@ def _hms(value):
 
 
 def _duration(meeting):
-    if meeting.end_time is None:
-        return DEFAULT_DURATION
-    start = meeting.start_time.hour * 60 + meeting.start_time.minute
-    end = meeting.end_time.hour * 60 + meeting.end_time.minute
-    minutes = (end - start) % (24 * 60)
+    minutes = meeting.duration_minutes  # stored: to the end time, or the hour clients assume without one
     return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
 
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from meetings import geo, places
+from meetings import places
 
 
 class Command(BaseCommand):
@@ -15,6 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         path = places.places_path()
-        places.build(path, geo._fold)
+        places.build(path)
         size = path.stat().st_size / (1024 * 1024)
         self.stdout.write(f"Wrote {path} ({size:.1f} MB) in {time.monotonic() - started:.1f} s.")

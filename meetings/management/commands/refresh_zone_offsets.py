@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.models import Meeting, ZoneOffset, utc_offset_minutes
-from meetings.timeutil import get_zone
+from meetings.models import Meeting, ZoneOffset
+from meetings.timeutil import get_zone, offset_minutes
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         for row in ZoneOffset.objects.order_by("timezone"):
             if get_zone(row.timezone) is None:
                 continue
-            offset = utc_offset_minutes(row.timezone, now)
+            offset = offset_minutes(now, get_zone(row.timezone))
             if offset == row.minutes and not all:
                 continue
             with transaction.atomic():
