@@ -34,3 +34,13 @@ def test_unknown_places_are_none(fresh_places_file):
     assert geo.resolve_place("00000") is None
     assert geo.resolve_place("Nowhere At All") is None
     assert geo.resolve_place("Chicago, Narnia") is None
+
+
+def test_build_places_says_clearly_when_it_cannot_write_the_file(settings, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    settings.PLACES_DB = str(blocker / "places.sqlite3")
+    with pytest.raises(CommandError, match="Could not write the places file"):
+        call_command("build_places")

@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from meetings import places
 
@@ -15,6 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         path = places.places_path()
-        places.build(path)
+        try:
+            places.build(path)
+        except OSError as error:
+            raise CommandError(f"Could not write the places file {path}: {error.strerror or error}.") from None
         size = path.stat().st_size / (1024 * 1024)
         self.stdout.write(f"Wrote {path} ({size:.1f} MB) in {time.monotonic() - started:.1f} s.")
