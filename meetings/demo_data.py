@@ -1601,4 +1601,6 @@ def _write_meetings(plan, programs, groups, locations, result):
     for chunk in _chunks(changed):
         Through.objects.filter(meeting_id__in=chunk).delete()
     Through.objects.bulk_create(links, batch_size=BATCH)
+    # Bulk writes send no m2m_changed: bring the rows' own copies of their types (Meeting.type_ids) in step.
+    Meeting.objects.filter(source=DEMO_SOURCE).sync_type_ids()
     result.type_links_changed = len(changed)

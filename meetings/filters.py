@@ -1,15 +1,18 @@
 """The one FilterSet of meeting search, shared by the search page, the JSON API and the feeds."""
 
+import copy
+from functools import cache
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Abstinence, Approach, Audience, GenderFocus, Medication, Program, SpiritualBasis
 from meetings import geo, search
-from meetings.models import Attendance, Meeting, MeetingType, Weekday, validate_timezone
+from meetings.models import Attendance, Meeting, MeetingType, Weekday, has_type, validate_timezone
 
 MAX_RADIUS = 500  # km or miles: wider than a metro area is not "near"
 MAX_HOURS = 24
@@ -63,6 +66,45 @@ class EmptyListModelMultipleChoiceField(django_filters.fields.ModelMultipleChoic
 
 class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = EmptyListModelMultipleChoiceField
+
+
+def _copy_field(field):
+    """A form field as Field.__deepcopy__ copies it, except that choices are shared instead of deep-copied.
+
+    Deep-copying every choice list (dozens of lazily translated labels) for every search was a large part of
+    a search's time in Python. Nothing changes a field's choices per request, so sharing them is safe.
+    """
+    result = copy.copy(field)
+    result.widget = copy.copy(field.widget)
+    result.widget.attrs = field.widget.attrs.copy()
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if getattr(field, "queryset", None) is not None:
+        result.queryset = field.queryset.all()  # as ModelChoiceField.__deepcopy__ does
+    return result
+
+
+class _FieldsCopiedPerForm(dict):
+    """A form class's base_fields, which each form copies (with copy.deepcopy) on creation: see _copy_field."""
+
+    def __deepcopy__(self, memo):
+        return {name: _copy_field(field) for name, field in self.items()}
+
+
+class _FiltersCopiedPerSearch(dict):
+    """A FilterSet's base_filters, which each FilterSet copies (with copy.deepcopy) on creation.
+
+    A search sets only `model` and `parent` on its copies, so a shallow copy of each filter is enough; a
+    deep copy also copied their querysets and choices.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            copied = copies[name] = copy.copy(filter_)
+            if filter_.method is not None:
+                copied.method = filter_.method  # a FilterMethod bound to the copy, whose parent is the search
+        return copies
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -164,6 +206,20 @@ class MeetingFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.now = now or timezone.now()
 
+    @classmethod
+    @cache
+    def form_class(cls):
+        """The search form's class, made once (django-filter makes one per search, with new fields)."""
+        for filter_ in cls.base_filters.values():
+            filter_.model = Meeting  # as each search's copies get it, for labels the filters derive
+        fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+        form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        form_class.base_fields = _FieldsCopiedPerForm(form_class.base_fields)
+        return form_class
+
+    def get_form_class(self):
+        return self.form_class()
+
     def skip(self, queryset, name, value):
         # Place, radius, order and time zone act together in filter_queryset().
         return queryset
@@ -186,15 +242,11 @@ class MeetingFilter(django_filters.FilterSet):
     def filter_types(self, queryset, name, value):
         """Meetings having every chosen type (one type for `language`).
 
-        One EXISTS per type rather than a join: PostgreSQL then knows how common that very type is and can
-        start from whichever is smaller, the time window or the type's meetings, instead of probing every
-        meeting of a common type one by one. Each EXISTS matches at most one row, so no duplicates.
+        Read from the meeting's own copy of its type ids (Meeting.type_ids), which the covering clock index
+        also holds: no probe of the link table per candidate meeting.
         """
-        through = Meeting.types.through
         for meeting_type in value if isinstance(value, list | tuple) else [value]:
-            queryset = queryset.filter(
-                Exists(through.objects.filter(meeting_id=OuterRef("pk"), meetingtype_id=meeting_type.pk))
-            )
+            queryset = queryset.filter(has_type(meeting_type.pk))
         return queryset
 
     def filter_attendance(self, queryset, name, value):
@@ -245,3 +297,6 @@ class MeetingFilter(django_filters.FilterSet):
         if sort == "day":
             return queryset.order_by("weekday", "start_time", "name", "pk")
         return search.soonest_order(queryset, self.now, search.meeting_zones())
+
+
+MeetingFilter.base_filters = _FiltersCopiedPerSearch(MeetingFilter.base_filters)

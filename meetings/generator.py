@@ -23,6 +23,7 @@ from meetings.models import (
     Status,
     ZoneOffset,
     meeting_duration_minutes,
+    type_ids_text,
     utc_week_minute,
 )
 
@@ -360,7 +361,7 @@ LOCATION_COLUMNS = [
 MEETING_COLUMNS = [
     "program_id", "name", "slug", "attendance", "weekday", "start_time", "end_time", "timezone", "location_id",
     "conference_url", "conference_url_notes", "conference_phone", "join_on_request", "status", "last_verified",
-    "source", "external_key", "utc_start", "duration_minutes",
+    "source", "external_key", "utc_start", "duration_minutes", "type_ids",
 ]  # fmt: skip
 
 
@@ -424,7 +425,9 @@ class MeetingFactory:
         for index, city, attendance, location_index in plans:
             location_id = location_ids[location_index] if location_index is not None else None
             row, codes = self._meeting(index, city, attendance, location_id)
-            rows.append(row)
+            codes = [code for code in codes if code in self.type_ids]
+            # The row carries its own copy of its type ids (Meeting.type_ids), as every writer must.
+            rows.append((*row, type_ids_text(self.type_ids[code] for code in codes)))
             type_codes.append(codes)
         meeting_ids = self.meeting_writer.insert(rows)
 
@@ -433,7 +436,6 @@ class MeetingFactory:
                 (meeting_id, self.type_ids[code])
                 for meeting_id, codes in zip(meeting_ids, type_codes, strict=True)
                 for code in codes
-                if code in self.type_ids
             ]
         )
 

@@ -18,6 +18,40 @@ def clock(moment):
     return f"{moment.hour % 12 or 12}:{moment.minute:02d} {_('PM') if moment.hour > 11 else _('AM')}"
 
 
+def load_rows(ids, place=None):
+    """The meetings of a results page, in the order of `ids`, each with its `type_list` (and `distance_km`
+    from `place`, when the search has one): two queries whatever the page's size.
+
+    The ids come from the search (meetings.search.page_ids) and already match it, so the rows are read by
+    id alone, without the search's conditions again.
+    """
+    from meetings.models import Meeting, MeetingType
+
+    rows = {meeting.pk: meeting for meeting in Meeting.objects.for_results().filter(pk__in=ids)}
+    meetings = [rows[pk] for pk in ids if pk in rows]
+    wanted = {meeting.pk: [int(pk) for pk in meeting.type_ids.strip(",").split(",") if pk] for meeting in meetings}
+    all_ids = {pk for type_ids in wanted.values() for pk in type_ids}
+    # The vocabulary's order (category, position, name), as meeting.types.all() gives it.
+    types = list(MeetingType.objects.filter(pk__in=all_ids)) if all_ids else []
+    for meeting in meetings:
+        mine = set(wanted[meeting.pk])
+        meeting.type_list = [meeting_type for meeting_type in types if meeting_type.pk in mine]
+        if place is not None:
+            location = meeting.location
+            meeting.distance_km = (
+                geo.distance_km(place.latitude, place.longitude, location.latitude, location.longitude)
+                if location is not None and location.latitude is not None and location.longitude is not None
+                else None
+            )
+    return meetings
+
+
+def meeting_types(meeting):
+    """The meeting's types: as load_rows attached them, else from the link table (prefetched or not)."""
+    type_list = getattr(meeting, "type_list", None)
+    return type_list if type_list is not None else list(meeting.types.all())
+
+
 def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
     """Attach `row` facts to each meeting of a page (no queries: everything is already loaded)."""
     visitor_zone = get_zone(visitor_tz) if visitor_tz else None
@@ -31,7 +65,7 @@ def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
             "local_label": f"{clock(start)} {start.tzname()}",
             "zone_city": zone_city(meeting.timezone),
             "visitor_label": "",
-            "key_types": [t for t in meeting.types.all() if t.is_key],
+            "key_types": [t for t in meeting_types(meeting) if t.is_key],
             "distance": None,
         }
         if visitor_zone is not None and meeting.is_online and visitor_zone.key != meeting.timezone:
@@ -101,6 +135,6 @@ def as_json(meeting, request, *, path=None):
         "distance_km": round(meeting.distance_km, 2) if getattr(meeting, "distance_km", None) is not None else None,
         "conference_url": meeting.conference_url or None,
         "conference_phone": meeting.conference_phone or None,
-        "types": [t.code for t in meeting.types.all()],
+        "types": [t.code for t in meeting_types(meeting)],
         "last_verified": meeting.last_verified.isoformat() if meeting.last_verified else None,
     }

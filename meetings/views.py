@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from meetings import search as timesearch
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
-from meetings.presenters import annotate_rows, as_json, meeting_url_maker
+from meetings.presenters import annotate_rows, as_json, load_rows, meeting_url_maker
 from meetings.search_state import active_filters, choice_lists
 
 PAGE_SIZE = 25
@@ -21,7 +21,7 @@ MAX_QUERY_STRING = 2048
 def run_search(request, now=None):
     """Shared by the page and the API: the FilterSet, the page of results and any error messages."""
     now = now or timezone.now()
-    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.listed().for_display(), now=now)
+    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.listed(), now=now)
     if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
         return filterset, None, [_("The search is too long. Start a new search.")]
     if not filterset.is_valid():
@@ -41,17 +41,14 @@ def run_search(request, now=None):
         page = paginator.page(request.GET.get("page") or 1)
     except (EmptyPage, PageNotAnInteger):
         return filterset, None, [_("That page of results does not exist.")]
+    offset = page.start_index() - 1 if paginator.count else 0
     if filterset.sort != "soonest":
-        page.object_list = timesearch.page_rows(queryset, page.start_index() - 1 if paginator.count else 0, PAGE_SIZE)
+        ids = timesearch.page_ids(queryset, offset, PAGE_SIZE)
     else:
-        page.object_list = timesearch.soonest_slice(
-            queryset,
-            now=now,
-            zones=timesearch.meeting_zones(),
-            offset=page.start_index() - 1 if paginator.count else 0,
-            limit=PAGE_SIZE,
-            total=paginator.count,
+        ids = timesearch.soonest_page_ids(
+            queryset, now=now, zones=timesearch.meeting_zones(), offset=offset, limit=PAGE_SIZE, total=paginator.count
         )
+    page.object_list = load_rows(ids, filterset.place)
     data = filterset.form.cleaned_data
     annotate_rows(page.object_list, now=now, visitor_tz=data.get("tz") or "", unit=data.get("unit") or "mi")
     return filterset, page, []

@@ -23,6 +23,7 @@ from meetings.models import (
     Region,
     Status,
     available_timezones,
+    type_ids_text,
 )
 
 TEMPORARILY_CLOSED_CODE = "location-temporarily-closed"
@@ -456,6 +457,8 @@ class _Writer:
         Group.objects.filter(pk__in=[x.pk for x in self.new_groups if x.pk not in used_groups]).delete()
         # One INSERT per batch instead of one per meeting; the history rows are written in bulk as well.
         Meeting.objects.set_clocks([meeting for meeting, _ in new])
+        for meeting, type_ids in new:
+            meeting.type_ids = type_ids_text(type_ids)  # the row's copy of the links written below
         bulk_create_with_history(
             [meeting for meeting, _ in new], Meeting, batch_size=500, default_change_reason=self.change_reason
         )
