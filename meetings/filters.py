@@ -237,7 +237,9 @@ class MeetingFilter(django_filters.FilterSet):
                 | Q(program__short_name__iexact=word)
                 | Q(notes__icontains=word)
             )
-        return queryset.filter(condition)
+        # Applied last, in filter_queryset(): see `keyword` there.
+        self.keyword = condition
+        return queryset
 
     def filter_types(self, queryset, name, value):
         """Meetings having every chosen type (one type for `language`).
@@ -280,7 +282,18 @@ class MeetingFilter(django_filters.FilterSet):
         return radius * geo.KM_PER_MILE if data.get("unit", "mi") != "km" else radius
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        """All filters, then the order; the keyword condition last.
+
+        `before_keyword` is the same search, in the same order, without the keyword: a page of results can be
+        read from it in order, checking the keyword on a few hundred rows only (search.page_ids), instead of
+        on every meeting of the time window (a keyword reads places, groups and programs by joins).
+        """
+        self.keyword = None
+        ordered = self._filtered_and_ordered(super().filter_queryset(queryset))
+        self.before_keyword = ordered
+        return ordered if self.keyword is None else ordered.filter(self.keyword)
+
+    def _filtered_and_ordered(self, queryset):
         place, data = self.place, self.form.cleaned_data
         if place is not None:
             south, north, west, east = geo.bounding_box(place.latitude, place.longitude, self.radius_km)

@@ -283,29 +283,54 @@ def window_hours(total, needed):
     return hours if hours <= 48 else None
 
 
-def soonest_page_ids(queryset, *, now, zones, offset, limit, total):
+def soonest_page_ids(queryset, *, now, zones, offset, limit, total, late=None, window=True):
     """The ids of a page of a soonest-first queryset, read from a window of the next hours when that suffices.
 
     Sorting every matching meeting to show the first few is the slow part of a large directory. Every
     meeting outside "in progress or starting within H hours" sorts after every meeting inside it, so when
     the window holds the whole page, the page read from the window is exact; otherwise read it all.
+    `late`: a condition to check last (see page_ids). `window=False` when something else already narrows the
+    search to a few thousand meetings read by another index (a place): the window would then cost a second
+    query whenever the next hours are quiet there (night), and save nothing.
     """
     wanted = max(0, min(limit, total - offset))
-    hours = window_hours(total, offset + limit)
+    hours = window_hours(total, offset + limit) if window else None
     if hours is not None:
-        ids = page_ids(queryset.filter(now_q(now, hours, zones)), offset, limit)
+        ids = page_ids(queryset.filter(now_q(now, hours, zones)), offset, limit, late=late)
         if len(ids) == wanted:
             return ids
-    return page_ids(queryset, offset, limit)
+    return page_ids(queryset, offset, limit, late=late)
 
 
-def page_ids(queryset, offset, limit):
+# A "late" condition is checked on candidates in their order, this many at a time, at most LATE_ROUNDS
+# times; a rarer match than that is read with one query instead.
+LATE_BATCH = 500
+LATE_ROUNDS = 2
+
+
+def page_ids(queryset, offset, limit, late=None):
     """The ids of a page of an ordered queryset: a narrow sort; the rows are read by id afterwards.
 
     Sorting thousands of full rows already joined to their program, place and group costs far more than
     sorting ids (from the covering clock index, often) and then reading only the page's rows
     (presenters.load_rows).
+
+    `late` is a condition the queryset does not have yet and that is costly per row (the keyword, which
+    joins places, groups and programs): the first candidates in order are checked against it, a batch at a
+    time, until the page is full. For a common word that is a few hundred rows instead of the whole window.
     """
+    if late is not None and offset + limit <= LATE_BATCH:
+        from meetings.models import Meeting
+
+        found = []
+        for start in range(0, LATE_BATCH * LATE_ROUNDS, LATE_BATCH):
+            batch = list(queryset.values_list("pk", flat=True)[start : start + LATE_BATCH])
+            matching = set(Meeting.objects.filter(pk__in=batch).filter(late).order_by().values_list("pk", flat=True))
+            found.extend(pk for pk in batch if pk in matching)
+            if len(found) >= offset + limit or len(batch) < LATE_BATCH:
+                return found[offset : offset + limit]
+    if late is not None:
+        queryset = queryset.filter(late)
     return list(queryset.values_list("pk", flat=True)[offset : offset + limit])
 
 

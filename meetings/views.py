@@ -42,11 +42,20 @@ def run_search(request, now=None):
     except (EmptyPage, PageNotAnInteger):
         return filterset, None, [_("That page of results does not exist.")]
     offset = page.start_index() - 1 if paginator.count else 0
+    # The page is read from the search without its keyword, checking the keyword on the first candidates.
+    candidates, keyword = filterset.before_keyword, filterset.keyword
     if filterset.sort != "soonest":
-        ids = timesearch.page_ids(queryset, offset, PAGE_SIZE)
+        ids = timesearch.page_ids(candidates, offset, PAGE_SIZE, late=keyword)
     else:
         ids = timesearch.soonest_page_ids(
-            queryset, now=now, zones=timesearch.meeting_zones(), offset=offset, limit=PAGE_SIZE, total=paginator.count
+            candidates,
+            now=now,
+            zones=timesearch.meeting_zones(),
+            offset=offset,
+            limit=PAGE_SIZE,
+            total=paginator.count,
+            late=keyword,
+            window=filterset.place is None,
         )
     page.object_list = load_rows(ids, filterset.place)
     data = filterset.form.cleaned_data
