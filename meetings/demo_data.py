@@ -1277,7 +1277,7 @@ LOCATION_FIELDS = (
     "notes",
 )
 GROUP_FIELDS = ("name", "region_id", "contact_role", "contact_email", "contact_phone", "website", "notes")
-CLOCK_FIELDS = ("utc_start", "duration_minutes")  # derived from the fields below by set_clocks()
+CLOCK_FIELDS = ("utc_start", "utc_offset", "duration_minutes")  # derived from the fields below by set_clocks()
 MEETING_FIELDS = (
     "program_id",
     "group_id",

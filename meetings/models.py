@@ -352,12 +352,12 @@ class MeetingQuerySet(models.QuerySet):
         return self.order_by("weekday", "start_time", "name")
 
     def recompute_clocks(self, zone, offset):
-        """Recompute utc_start of this zone's meetings for a new offset, in the database (one UPDATE)."""
+        """Recompute utc_start (and utc_offset) of this zone's meetings for a new offset, in one UPDATE."""
         from django.db.models.functions import ExtractHour, ExtractMinute, Mod
 
         local = models.F("weekday") * 1440 + ExtractHour("start_time") * 60 + ExtractMinute("start_time")
         return self.filter(timezone=zone).update(
-            utc_start=Mod(local - offset + 2 * MINUTES_PER_WEEK, MINUTES_PER_WEEK)
+            utc_start=Mod(local - offset + 2 * MINUTES_PER_WEEK, MINUTES_PER_WEEK), utc_offset=offset
         )
 
     def sync_type_ids(self, batch_size=2000):
@@ -381,7 +381,7 @@ class MeetingQuerySet(models.QuerySet):
 
     @staticmethod
     def set_clocks(meetings):
-        """Set `utc_start` and `duration_minutes` of unsaved or changed meetings before a bulk write."""
+        """Set `utc_start`, `utc_offset` and `duration_minutes` of unsaved or changed meetings before a bulk write."""
         offsets = ZoneOffset.offsets_for({meeting.timezone for meeting in meetings})
         for meeting in meetings:
             meeting.set_clock(offsets[meeting.timezone])
@@ -408,6 +408,9 @@ class Meeting(models.Model):
     # Derived from weekday, start_time, end_time and the zone's recorded offset (ZoneOffset) on every save
     # and bulk write: the start as a minute of the week in UTC (Sunday 00:00 UTC = 0), and the length.
     utc_start = models.PositiveSmallIntegerField(editable=False)
+    # The offset (minutes east of UTC) utc_start was computed with: "today" where the meeting meets is then
+    # arithmetic on the row, ((now + utc_offset) mod week) div day, instead of a list of zones per weekday.
+    utc_offset = models.SmallIntegerField(default=0, editable=False)
     duration_minutes = models.PositiveSmallIntegerField(editable=False)
     location = models.ForeignKey(
         Location,
@@ -443,7 +446,9 @@ class Meeting(models.Model):
         null=True, blank=True, help_text="Set when deleted in the admin: hidden everywhere, and can be restored."
     )
     # Every change by a person, an import that saves one by one or an applied change request; bulk_create skips it.
-    history = HistoricalRecords(m2m_fields=[types], excluded_fields=["utc_start", "duration_minutes", "type_ids"])
+    history = HistoricalRecords(
+        m2m_fields=[types], excluded_fields=["utc_start", "utc_offset", "duration_minutes", "type_ids"]
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -483,7 +488,8 @@ class Meeting(models.Model):
             models.Index(fields=["timezone", "weekday", "start_time"], name="meeting_zone_day_time_idx"),
             # "Now" and the soonest-first window: one range of minutes of the week in UTC. It covers what
             # the common filters and the soonest-first sort read, so listed meetings in the window are
-            # filtered and sorted from the index alone, without visiting thousands of table rows.
+            # filtered and sorted from the index alone, without visiting thousands of table rows. (Status
+            # and deletion are in its condition; SQLite also wants them as columns to read it alone.)
             models.Index(
                 fields=[
                     "utc_start",
@@ -496,6 +502,9 @@ class Meeting(models.Model):
                     "name",
                     "id",
                     "type_ids",
+                    "status",
+                    "deleted_at",
+                    "utc_offset",
                 ],
                 condition=models.Q(deleted_at__isnull=True) & ~models.Q(status=Status.INACTIVE),
                 name="meeting_listed_clock_idx",
@@ -536,13 +545,14 @@ class Meeting(models.Model):
     def set_clock(self, offset):
         """Compute utc_start and duration_minutes with the zone's recorded UTC offset (minutes)."""
         self.utc_start = utc_week_minute(self.weekday, self.start_time, offset)
+        self.utc_offset = offset
         self.duration_minutes = meeting_duration_minutes(self.start_time, self.end_time)
 
     def save(self, *args, update_fields=None, **kwargs):
         if update_fields is None or self.CLOCK_INPUTS & set(update_fields):
             self.set_clock(ZoneOffset.offsets_for([self.timezone])[self.timezone])
             if update_fields is not None:
-                update_fields = {*update_fields, "utc_start", "duration_minutes"}
+                update_fields = {*update_fields, "utc_start", "utc_offset", "duration_minutes"}
         super().save(*args, update_fields=update_fields, **kwargs)
 
     def clean(self):

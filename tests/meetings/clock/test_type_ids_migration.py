@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("meetings", "0005_meeting_clock")]
-AFTER = [("meetings", "0006_type_ids_and_clock_index")]
+AFTER = [("meetings", "0006_type_ids_and_utc_offset")]
 
 
 @pytest.mark.django_db(transaction=True)

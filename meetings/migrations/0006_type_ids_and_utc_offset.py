@@ -39,8 +39,8 @@ class Migration(migrations.Migration):
         ("meetings", "0005_meeting_clock"),
     ]
 
-    # The new index is built after the copy is filled (one build, not one update per row), and before
-    # the old index goes, so searches always have an index on utc_start.
+    # The indexes that read these columns are built in 0007: PostgreSQL refuses CREATE INDEX on a table
+    # with deferred constraint checks still pending from the UPDATEs above, within one transaction.
     operations = [
         migrations.AddField(
             model_name="meeting",
@@ -48,27 +48,16 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default="", editable=False, max_length=1000),
         ),
         migrations.RunPython(fill_type_ids, migrations.RunPython.noop, elidable=True),
-        migrations.AddIndex(
+        migrations.AddField(
             model_name="meeting",
-            index=models.Index(
-                condition=models.Q(("deleted_at__isnull", True), models.Q(("status", "inactive"), _negated=True)),
-                fields=[
-                    "utc_start",
-                    "duration_minutes",
-                    "weekday",
-                    "start_time",
-                    "attendance",
-                    "program",
-                    "timezone",
-                    "name",
-                    "id",
-                    "type_ids",
-                ],
-                name="meeting_listed_clock_idx",
-            ),
+            name="utc_offset",
+            field=models.SmallIntegerField(default=0, editable=False),
         ),
-        migrations.RemoveIndex(
-            model_name="meeting",
-            name="meeting_utc_start_idx",
+        # The offset each meeting's utc_start was computed with is its zone's recorded one (0005).
+        migrations.RunSQL(
+            "UPDATE meetings_meeting SET utc_offset = COALESCE((SELECT minutes FROM meetings_zoneoffset"
+            " WHERE meetings_zoneoffset.timezone = meetings_meeting.timezone), 0)",
+            migrations.RunSQL.noop,
+            elidable=True,
         ),
     ]
