@@ -13,9 +13,13 @@ from meetings.timeutil import get_zone, zone_city
 SOON_MINUTES = 120
 
 
-def clock(moment):
-    """time_format(moment, "g:i A"), e.g. "7:05 PM", written out: it runs for every row of every results page."""
-    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {_('PM') if moment.hour > 11 else _('AM')}"
+def clock(moment, am_pm=None):
+    """time_format(moment, "g:i A"), e.g. "7:05 PM", written out: it runs for every row of every results page.
+
+    `am_pm`: ("AM", "PM") already translated, so that a page translates them once rather than per row.
+    """
+    am, pm = am_pm or (_("AM"), _("PM"))
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {pm if moment.hour > 11 else am}"
 
 
 def load_rows(ids, place=None):
@@ -25,14 +29,16 @@ def load_rows(ids, place=None):
     The ids come from the search (meetings.search.page_ids) and already match it, so the rows are read by
     id alone, without the search's conditions again.
     """
-    from meetings.models import Meeting, MeetingType
+    from meetings.models import Meeting
+    from meetings.search_state import meeting_types as types_in_order
 
-    rows = {meeting.pk: meeting for meeting in Meeting.objects.for_results().filter(pk__in=ids)}
+    rows = {meeting.pk: meeting for meeting in Meeting.objects.for_results().filter(pk__in=ids).order_by()}
     meetings = [rows[pk] for pk in ids if pk in rows]
     wanted = {meeting.pk: [int(pk) for pk in meeting.type_ids.strip(",").split(",") if pk] for meeting in meetings}
     all_ids = {pk for type_ids in wanted.values() for pk in type_ids}
-    # The vocabulary's order (category, position, name), as meeting.types.all() gives it.
-    types = list(MeetingType.objects.filter(pk__in=all_ids)) if all_ids else []
+    # The vocabulary's order (category, position, name), as meeting.types.all() gives it; read from the
+    # process's copy of the vocabulary, not a query per page (see search_state.meeting_types).
+    types = types_in_order(all_ids) if all_ids else []
     for meeting in meetings:
         mine = set(wanted[meeting.pk])
         meeting.type_list = [meeting_type for meeting_type in types if meeting_type.pk in mine]
@@ -55,6 +61,8 @@ def meeting_types(meeting):
 def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
     """Attach `row` facts to each meeting of a page (no queries: everything is already loaded)."""
     visitor_zone = get_zone(visitor_tz) if visitor_tz else None
+    # Translated once per page, not per row (gettext is a good part of a row's time).
+    am_pm, your_time, day_names = (_("AM"), _("PM")), None, {}
     for meeting in meetings:
         state = occurrence_state(meeting, now)
         start = state["start"]
@@ -62,7 +70,7 @@ def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
             "start": start,
             "in_progress": state["in_progress"],
             "starts_in": state["minutes_until"] if 0 <= state["minutes_until"] <= SOON_MINUTES else None,
-            "local_label": f"{clock(start)} {start.tzname()}",
+            "local_label": f"{clock(start, am_pm)} {start.tzname()}",
             "zone_city": zone_city(meeting.timezone),
             "visitor_label": "",
             "key_types": [t for t in meeting_types(meeting) if t.is_key],
@@ -71,10 +79,12 @@ def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
         if visitor_zone is not None and meeting.is_online and visitor_zone.key != meeting.timezone:
             theirs = start.astimezone(visitor_zone)
             if theirs.utcoffset() != start.utcoffset():
-                row["visitor_label"] = _("%(day)s %(time)s your time") % {
-                    "day": date_format(theirs, "l"),
-                    "time": clock(theirs),
-                }
+                if your_time is None:
+                    your_time = _("%(day)s %(time)s your time")
+                weekday = theirs.weekday()
+                if weekday not in day_names:
+                    day_names[weekday] = date_format(theirs, "l")
+                row["visitor_label"] = your_time % {"day": day_names[weekday], "time": clock(theirs, am_pm)}
         distance_km = getattr(meeting, "distance_km", None)
         if distance_km is not None:
             value = distance_km if unit == "km" else distance_km / geo.KM_PER_MILE

@@ -1,5 +1,8 @@
 """The state of a search: its active filters, each with a link that drops it (for the empty state and the
-summary), and the search form's choice lists that come from the database."""
+summary), and what the search page reads from the database's vocabularies (its choice lists, the meeting
+types of its result rows) kept across requests."""
+
+from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
@@ -9,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import Program
 from meetings.models import MeetingType
+from meetings.templatetags.form_tags import PreparedChoices
 
 # Parameters that shape the display, not which meetings match.
 NOT_FILTERS = {"page", "tz", "sort", "unit", "list", "lang"}
@@ -18,14 +22,17 @@ NOT_FILTERS = {"page", "tz", "sort", "unit", "list", "lang"}
 # loaddata) forgets them at once; bulk writes (imports, generators) and other servers' local caches catch
 # up within this many seconds.
 CHOICES_TIMEOUT = 300
-CHOICES_KEY = "search-choices"
+# The lists hold form_tags.PreparedChoices since version 2: a new key, so that servers still running the
+# previous code (during a deployment) never read a class they do not have.
+CHOICES_KEY = "search-choices-2"
 
 
 def choice_lists(form):
     """{"program", "language": [(value, label)], "type": [(category, [(value, label)])]} in this language.
 
     The values and labels are the ones the form fields' own choices would give (to_field_name values,
-    label_from_instance labels); the fields still validate against the database.
+    label_from_instance labels); the fields still validate against the database. Each list is a
+    form_tags.PreparedChoices, with its HTML-escaped pieces for the form's tags.
     """
     language = get_language() or ""
     by_language = cache.get(CHOICES_KEY) or {}
@@ -38,10 +45,10 @@ def choice_lists(form):
 
 def _field_choices(field):
     """(value, label) pairs as iterating the field gives them, its empty choice included."""
-    return [
+    return PreparedChoices(
         ("" if value is None else str(getattr(value, "value", value)), str(label))  # ModelChoiceIteratorValue
         for value, label in field.choices
-    ]
+    )
 
 
 def _build_choice_lists(form):
@@ -55,15 +62,46 @@ def _build_choice_lists(form):
         )
     return {
         "program": _field_choices(fields["program"]),
-        "type": list(groups.items()),
+        "type": [(category, PreparedChoices(items)) for category, items in groups.items()],
         "language": _field_choices(fields["language"]),
     }
 
 
+# The meeting types of result rows (presenters.load_rows) come from a copy of the whole vocabulary kept in
+# each process, instead of a query per page. The copy is used while the token it was read under is still
+# in the shared cache: saving or deleting a type, or clearing the cache, forgets the token, so every process
+# reads the types again; bulk writes are seen within TYPES_TIMEOUT, or at once when they add a type a page
+# needs.
+TYPES_KEY = "search-types-token"
+TYPES_TIMEOUT = 60
+# (token, {id: MeetingType} in the model's order, ids found missing under that token), or None.
+_types = None
+
+
+def meeting_types(ids):
+    """The MeetingTypes with these ids (a set), in the model's order (category, position, name).
+
+    The instances are shared by every request of the process: read them, never change them.
+    """
+    global _types
+    token, types = cache.get(TYPES_KEY), _types
+    if token is None or types is None or types[0] != token or not ids.difference(types[1]) <= types[2]:
+        by_id = {meeting_type.pk: meeting_type for meeting_type in MeetingType.objects.all()}
+        if token is None:
+            token = uuid4().hex
+            if not cache.add(TYPES_KEY, token, TYPES_TIMEOUT):
+                token = None  # another process read them meanwhile, maybe after a change: read them again
+        # Ids still missing (a type deleted since a meeting's type_ids was written) are not read again
+        # on every page that shows the meeting.
+        missing = ids | types[2] if types is not None and types[0] == token else ids
+        types = _types = (token, by_id, frozenset(missing - by_id.keys()))
+    return [meeting_type for pk, meeting_type in types[1].items() if pk in ids]
+
+
 def forget_choice_lists(**kwargs):
-    cache.delete(CHOICES_KEY)
+    cache.delete_many([CHOICES_KEY, TYPES_KEY])
     # Again once the change is committed: a page rendered meanwhile may have cached the old lists.
-    transaction.on_commit(lambda: cache.delete(CHOICES_KEY), using=kwargs.get("using"))
+    transaction.on_commit(lambda: cache.delete_many([CHOICES_KEY, TYPES_KEY]), using=kwargs.get("using"))
 
 
 for _model in (Program, MeetingType):

@@ -8,11 +8,17 @@ a hundred of them, which cost most of a search page's time. These tags build the
 from html import escape as html_escape
 
 from django import forms, template
+from django.core.signals import setting_changed
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceIterator
 
 register = template.Library()
+
+ANY = _("Any")
 
 
 def fast_escape(value):
@@ -24,6 +30,55 @@ def fast_escape(value):
     if hasattr(value, "__html__"):
         return value.__html__()
     return html_escape(str(value))
+
+
+class PreparedChoices(list):
+    """(value, label) pairs that also keep `pieces`: (value, escaped value, escaped label) for each.
+
+    Escaping (and translating) every label of the form on every page was much of its rendering time;
+    meetings.search_state caches these with its choice lists, so a page only joins the pieces.
+    """
+
+    def __init__(self, pairs=()):
+        super().__init__(pairs)
+        self.pieces = _escaped(self)
+
+
+def _escaped(pairs):
+    return [(value, fast_escape(value), fast_escape(label)) for value, label in pairs]
+
+
+# The escaped HTML of a form's fixed texts, per language: its lazily translated labels and its fixed choice
+# lists (shared by every copy of a field) are constants, yet were translated and escaped on every page.
+# Keyed by the object's id; each entry holds the object, so that id is not reused while the entry lives.
+_kept = {}
+KEPT_MAX = 1000  # texts made anew per form would pile up: start again past this many
+
+
+def _kept_html(source, language, make):
+    key = (id(source), language)
+    entry = _kept.get(key)
+    if entry is None or entry[0] is not source:
+        if len(_kept) >= KEPT_MAX:
+            _kept.clear()
+        entry = _kept[key] = (source, make())
+    return entry[1]
+
+
+def _forget_kept_html(setting, **kwargs):
+    # As Django forgets its translations when these change (in tests).
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
+        _kept.clear()
+
+
+setting_changed.connect(_forget_kept_html, dispatch_uid="form-tags-kept-html")
+
+
+def _text_html(text, language):
+    """fast_escape(text), kept per language when it is a lazy translation (a field's label, "Any")."""
+    if isinstance(text, Promise):
+        return _kept_html(text, language, lambda: fast_escape(text))
+    return fast_escape(text)
 
 
 def _selected_values(bound_field):
@@ -41,12 +96,26 @@ def _choices(bound_field):
         yield ("" if value is None else str(value)), label
 
 
-def _errors(bound_field):
-    if not bound_field.errors:
+def _pieces(bound_field, choices, language):
+    """(value, escaped value, escaped label) of `choices`, or else of the field's own choices.
+
+    A field's fixed choices (a list given to a django-filter field) are escaped once per language;
+    choices from a queryset or a callable are escaped here and now.
+    """
+    if choices is not None:
+        pieces = getattr(choices, "pieces", None)
+        return pieces if pieces is not None else _escaped(choices)
+    iterator = bound_field.field.choices
+    if type(iterator) is ChoiceIterator and isinstance(iterator.choices, list | tuple):
+        return _kept_html(iterator, language, lambda: _escaped(_choices(bound_field)))
+    return _escaped(_choices(bound_field))
+
+
+def _errors(bound_field, errors=None):
+    errors = bound_field.errors if errors is None else errors
+    if not errors:
         return ""
-    return format_html(
-        '<p class="field-error" id="{}-error">{}</p>', bound_field.auto_id, " ".join(bound_field.errors)
-    )
+    return format_html('<p class="field-error" id="{}-error">{}</p>', bound_field.auto_id, " ".join(errors))
 
 
 @register.simple_tag
@@ -56,28 +125,23 @@ def select_field(bound_field, empty_label=None, choices=None):
     The search page passes cached lists for fields whose choices come from the database (see
     meetings.search_state.choice_lists); their empty choice ("") comes first, as in the field's own.
     """
+    language = get_language()
     selected = _selected_values(bound_field)
-    empty_label = fast_escape(empty_label or _("Any"))
-    options = mark_safe(
-        "".join(
-            f'<option value="{fast_escape(value)}"{" selected" if value in selected else ""}>'
-            f"{fast_escape(label) if value else empty_label}</option>"
-            for value, label in (choices if choices is not None else _choices(bound_field))
-        )
+    empty_label = _text_html(empty_label or ANY, language)
+    options = "".join(
+        f'<option value="{value_html}"{" selected" if value in selected else ""}>'
+        f"{label_html if value else empty_label}</option>"
+        for value, value_html, label_html in _pieces(bound_field, choices, language)
     )
-    invalid = (
-        mark_safe(f' aria-invalid="true" aria-describedby="{bound_field.auto_id}-error"') if bound_field.errors else ""
-    )
-    return format_html(
-        '<div class="field{}"><label for="{}">{}</label><select name="{}" id="{}"{}>{}</select>{}</div>',
-        " has-error" if bound_field.errors else "",
-        bound_field.auto_id,
-        bound_field.label,
-        bound_field.html_name,
-        bound_field.auto_id,
-        invalid,
-        options,
-        _errors(bound_field),
+    errors, auto_id = bound_field.errors, bound_field.auto_id
+    # format_html's markup, written out: its lazy wrappers cost more than the rest of a select.
+    invalid = f' aria-invalid="true" aria-describedby="{auto_id}-error"' if errors else ""
+    auto_id = fast_escape(auto_id)
+    return mark_safe(
+        f'<div class="field{" has-error" if errors else ""}">'
+        f'<label for="{auto_id}">{_text_html(bound_field.label, language)}</label>'
+        f'<select name="{fast_escape(bound_field.html_name)}" id="{auto_id}"{invalid}>{options}</select>'
+        f"{_errors(bound_field, errors)}</div>"
     )
 
 
@@ -85,13 +149,11 @@ def select_field(bound_field, empty_label=None, choices=None):
 def checkbox_list(bound_field, choices=None):
     """Checkboxes, each inside its own <label>; `choices` narrows them to a subset (value, label)."""
     selected = _selected_values(bound_field)
-    items = choices if choices is not None else _choices(bound_field)
-    name = fast_escape(bound_field.html_name)
+    start = f'<label class="check"><input type="checkbox" name="{fast_escape(bound_field.html_name)}" value="'
     return mark_safe(
         "".join(
-            f'<label class="check"><input type="checkbox" name="{name}" value="{fast_escape(value)}"'
-            f"{' checked' if value in selected else ''}> {fast_escape(label)}</label>"
-            for value, label in items
+            f'{start}{value_html}"{" checked" if value in selected else ""}> {label_html}</label>'
+            for value, value_html, label_html in _pieces(bound_field, choices, get_language())
         )
     )
 
@@ -143,7 +205,7 @@ def input_field(bound_field):
     )
     return mark_safe(
         f'<div class="field{" has-error" if errors else ""}">\n'
-        f'  <label for="{esc(bound_field.auto_id)}">{esc(bound_field.label)}</label>\n'
+        f'  <label for="{esc(bound_field.auto_id)}">{_text_html(bound_field.label, get_language())}</label>\n'
         f"  {input_widget(bound_field)}\n  {error}\n</div>\n"
     )
 

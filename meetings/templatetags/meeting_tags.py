@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -76,6 +77,10 @@ def result_rows(context, meetings):
     meeting_url = meeting_url_maker()
     referral = referrals.parse_leniently(request.GET.get("list", "")) if request is not None else None
     links = PageWithList(request) if request is not None else None
+    # What template_localtime() converts to, looked up once per page.
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    # Rows share programs and meeting types: each is escaped once per page (by pk, in this page's language).
+    programs, chips = {}, {}
     html = []
     for meeting in meetings:
         row = meeting.row
@@ -89,7 +94,10 @@ def result_rows(context, meetings):
                 f"{esc(row['local_label'])} {city})</span>\n    \n"
             )
         else:
-            start = timezone.template_localtime(row["start"]).isoformat()
+            start = row["start"]
+            if zone is not None and not timezone.is_naive(start) and getattr(start, "convert_to_local_time", True):
+                start = start.astimezone(zone)  # as template_localtime(start) does
+            start = start.isoformat()
             html.append(f'<span>{weekday}</span> <time datetime="{esc(start)}">{esc(row["local_label"])}</time>\n')
         if row["in_progress"]:
             html.append(f'    <span class="badge live">{in_progress}</span>\n    \n')
@@ -100,9 +108,12 @@ def result_rows(context, meetings):
         else:
             html.append("    \n")
         location = meeting.location
+        program = programs.get(meeting.program_id)
+        if program is None:
+            program = programs[meeting.program_id] = esc(meeting.program.short_name)
         html.append(
             f'  </p>\n  <h3 class="meeting-name"><a href="{esc(meeting_url(meeting) + detail_query)}">{name}'
-            f'</a></h3>\n  <p class="meeting-meta">\n    <span>{esc(meeting.program.short_name)}</span> ·\n'
+            f'</a></h3>\n  <p class="meeting-meta">\n    <span>{program}</span> ·\n'
             f"    <span>{attendances.get(meeting.attendance) or esc(meeting.get_attendance_display())}</span>"
         )
         if location:
@@ -113,8 +124,11 @@ def result_rows(context, meetings):
         html.append(f"     · <strong>{closed}</strong>\n" if meeting.status == Status.TEMPORARILY_CLOSED else "    \n")
         html.append("  </p>\n  ")
         if row["key_types"]:
-            chips = "".join(f"<li>{esc(meeting_type.display_label)}</li>" for meeting_type in row["key_types"])
-            html.append(f'\n  <ul class="chips" aria-label="{types_label}">\n    {chips}\n  </ul>\n  ')
+            for meeting_type in row["key_types"]:
+                if meeting_type.pk not in chips:
+                    chips[meeting_type.pk] = f"<li>{esc(meeting_type.display_label)}</li>"
+            chips_html = "".join(chips[meeting_type.pk] for meeting_type in row["key_types"])
+            html.append(f'\n  <ul class="chips" aria-label="{types_label}">\n    {chips_html}\n  </ul>\n  ')
         html.append('\n  <p class="add-to-list">\n')
         if referral is None:
             pass  # no request, so no list to add to
