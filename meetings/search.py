@@ -315,8 +315,8 @@ def soonest_page_ids(queryset, *, now, zones, offset, limit, total, late=None, w
     return page_ids(queryset, offset, limit, late=late)
 
 
-# A "late" condition is checked on candidates in their order, this many at a time, at most LATE_ROUNDS
-# times; a rarer match than that is read with one query instead.
+# A "late" condition is checked on the first LATE_BATCH candidates in order, then on twice as many, up to
+# LATE_ROUNDS times; a rarer match than that is read with one query over every candidate instead.
 LATE_BATCH = 500
 LATE_ROUNDS = 2
 
@@ -333,15 +333,15 @@ def page_ids(queryset, offset, limit, late=None):
     time, until the page is full. For a common word that is a few hundred rows instead of the whole window.
     """
     if late is not None and offset + limit <= LATE_BATCH:
-        from meetings.models import Meeting
-
-        found = []
-        for start in range(0, LATE_BATCH * LATE_ROUNDS, LATE_BATCH):
-            batch = list(queryset.values_list("pk", flat=True)[start : start + LATE_BATCH])
-            matching = set(Meeting.objects.filter(pk__in=batch).filter(late).order_by().values_list("pk", flat=True))
-            found.extend(pk for pk in batch if pk in matching)
-            if len(found) >= offset + limit or len(batch) < LATE_BATCH:
-                return found[offset : offset + limit]
+        for rounds in range(1, LATE_ROUNDS + 1):
+            # The first candidates in order, as a subquery (no list of ids through Python), then the
+            # keyword on those rows only, in the same order.
+            candidates = queryset.values("pk")[: LATE_BATCH * rounds]
+            found = list(
+                queryset.filter(pk__in=candidates).filter(late).values_list("pk", flat=True)[: offset + limit]
+            )
+            if len(found) >= offset + limit:
+                return found[offset:]
     if late is not None:
         queryset = queryset.filter(late)
     return list(queryset.values_list("pk", flat=True)[offset : offset + limit])
