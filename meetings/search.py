@@ -252,6 +252,9 @@ def in_progress_at(local_now):
     return started & still_running
 
 
+TODAY_MARGIN = 180  # minutes
+
+
 def today_q(now, zones):
     """Meetings whose day is today where they meet.
 
@@ -264,7 +267,11 @@ def today_q(now, zones):
     # The % operator, not Mod(): SQLite's MOD() is Django's Python function returning a float, and the
     # division below must stay integer division on both databases.
     local_minute = (Value(clock.minute + MINUTES_PER_WEEK) + F("utc_offset")) % MINUTES_PER_WEEK
-    fresh = clock.fresh_only(Q(weekday=ExpressionWrapper(local_minute / 1440, output_field=IntegerField())))
+    local_today = Q(weekday=ExpressionWrapper(local_minute / 1440, output_field=IntegerField()))
+    # Today's meetings start within a day of now, so only that range of the index is read; the margin
+    # covers a daylight-saving change earlier today, which moved this morning's starts by an hour or two.
+    near_now = _utc_range(clock.minute - 1440 - TODAY_MARGIN, clock.minute + 1440 + TODAY_MARGIN)
+    fresh = clock.fresh_only(local_today & near_now)
     if not clock.stale:
         return fresh
     condition = fresh
@@ -288,12 +295,13 @@ def soonest_order(queryset, now, zones):
 def window_hours(total, needed):
     """Hours ahead that should hold `needed` of `total` meetings spread over a week, with room to spare.
 
-    None means "the whole week": for sparse results a full sort is as cheap as a window.
+    None means "the whole week": the window with its look back for meetings in progress would cover it.
+    (A window read from the covering index costs its share of the week, so even a long one pays.)
     """
     if total <= 0:
         return None
     hours = max(2, math.ceil(3 * needed * 168 / total))
-    return hours if hours <= 48 else None
+    return hours if hours + MAX_DURATION.total_seconds() / 3600 < 168 else None
 
 
 def soonest_page_ids(queryset, *, now, zones, offset, limit, total, late=None, window=True):

@@ -53,5 +53,6 @@ def test_it_falls_back_to_a_full_sort_when_the_window_is_too_sparse(week_of_meet
 def test_it_sizes_the_window_to_the_density_of_meetings():
     assert search.window_hours(250_000, 25) == 2
     assert search.window_hours(250_000, 5_000) == 11
-    assert search.window_hours(100, 25) is None
+    assert search.window_hours(100, 25) == 126  # most of the week, still less than all of it
+    assert search.window_hours(60, 25) is None  # the window and its look back would cover the week
     assert search.window_hours(0, 25) is None
