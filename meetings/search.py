@@ -268,8 +268,8 @@ def today_q(now, zones):
     # division below must stay integer division on both databases.
     local_minute = (Value(clock.minute + MINUTES_PER_WEEK) + F("utc_offset")) % MINUTES_PER_WEEK
     local_today = Q(weekday=ExpressionWrapper(local_minute / 1440, output_field=IntegerField()))
-    # Today's meetings start within a day of now, so only that range of the index is read; the margin
-    # covers a daylight-saving change earlier today, which moved this morning's starts by an hour or two.
+    # For a current zone utc_start and now are on the same offset, so today's starts lie within a day of
+    # now: only that range of the index is read (the margin is room to spare, not a correction).
     near_now = _utc_range(clock.minute - 1440 - TODAY_MARGIN, clock.minute + 1440 + TODAY_MARGIN)
     fresh = clock.fresh_only(local_today & near_now)
     if not clock.stale:
