@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Abstinence, Approach, Audience, GenderFocus, Medication, Program, SpiritualBasis
-from meetings import geo, search
+from meetings import geo, keywords, search
 from meetings.models import Attendance, Meeting, MeetingType, Weekday, has_type, validate_timezone
 
 MAX_RADIUS = 500  # km or miles: wider than a metro area is not "near"
@@ -225,20 +225,8 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset
 
     def filter_keyword(self, queryset, name, value):
-        condition = Q()
-        for word in value.split()[:8]:
-            condition &= (
-                Q(name__icontains=word)
-                | Q(group__name__icontains=word)
-                | Q(location__name__icontains=word)
-                | Q(location__city__icontains=word)
-                | Q(location__region__name__icontains=word)
-                | Q(program__name__icontains=word)
-                | Q(program__short_name__iexact=word)
-                | Q(notes__icontains=word)
-            )
         # Applied last, in filter_queryset(): see `keyword` there.
-        self.keyword = condition
+        self.keyword = keywords.keyword_condition(value)
         return queryset
 
     def filter_types(self, queryset, name, value):

@@ -24,7 +24,8 @@ def clock(moment, am_pm=None):
 
 def load_rows(ids, place=None):
     """The meetings of a results page, in the order of `ids`, each with its `type_list` (and `distance_km`
-    from `place`, when the search has one): two queries whatever the page's size.
+    from `place`, when the search has one): one query whatever the page's size (types come from the
+    process's copy of the vocabulary).
 
     The ids come from the search (meetings.search.page_ids) and already match it, so the rows are read by
     id alone, without the search's conditions again.

@@ -327,6 +327,8 @@ def soonest_page_ids(queryset, *, now, zones, offset, limit, total, late=None, w
 # LATE_ROUNDS times; a rarer match than that is read with one query over every candidate instead.
 LATE_BATCH = 500
 LATE_ROUNDS = 2
+# Fewer matches than this in the whole directory: the first candidates would seldom hold a page of them.
+LATE_MIN_MATCHES = 5000
 
 
 def page_ids(queryset, offset, limit, late=None):

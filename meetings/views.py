@@ -42,8 +42,11 @@ def run_search(request, now=None):
     except (EmptyPage, PageNotAnInteger):
         return filterset, None, [_("That page of results does not exist.")]
     offset = page.start_index() - 1 if paginator.count else 0
-    # The page is read from the search without its keyword, checking the keyword on the first candidates.
+    # A keyword matching many meetings is checked on the first candidates in order (search.page_ids); a
+    # rarer one is found by its indexes (meetings.keywords) with the other conditions, in one query.
     candidates, keyword = filterset.before_keyword, filterset.keyword
+    if keyword is not None and paginator.count < timesearch.LATE_MIN_MATCHES:
+        candidates, keyword = queryset, None
     if filterset.sort != "soonest":
         ids = timesearch.page_ids(candidates, offset, PAGE_SIZE, late=keyword)
     else:

@@ -1,0 +1,85 @@
+"""Keyword search: every word must be in the meeting's name or notes, or name its program, group or place.
+
+A word's programs, groups and places are looked up first, in their own (small, or trigram-indexed) tables,
+and the meeting is then matched by their ids. A condition that joins four tables and tests each row of the
+join cannot use any index: a rare word ("Springfield", a group's name) then read every meeting, 0.5–1 s at
+250,000. With ids, PostgreSQL combines indexes (the trigram indexes of migration 0008 on names and notes,
+the foreign keys' indexes on the ids) and reads only the matching meetings.
+
+A word that names very many places or groups (a common word: "hope", "church") keeps the join for that
+part instead of a list of thousands of ids; such a word matches so many meetings that the search reads
+them in order and stops after a page (search.page_ids with `late`), where the join is cheap.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Q
+
+MAX_WORDS = 8
+# Above this many places (or groups) for a word, match them by the join instead of by a list of ids.
+MAX_IDS = 1000
+# What a word names changes when volunteers add places or groups; a minute late is good enough, as for
+# the counts of results (meetings.views.run_search).
+WORD_CACHE_SECONDS = 60
+
+
+def keyword_condition(text):
+    """The Q for a keyword search: each of its first MAX_WORDS words must match."""
+    condition = Q()
+    for word in text.split()[:MAX_WORDS]:
+        condition &= word_condition(word)
+    return condition
+
+
+def word_condition(word):
+    named = named_by(word)
+    condition = Q(name__icontains=word) | Q(notes__icontains=word)
+    if named["program"]:
+        condition |= Q(program_id__in=named["program"])
+    if named["group"] is None:
+        condition |= Q(group__name__icontains=word)
+    elif named["group"]:
+        condition |= Q(group_id__in=named["group"])
+    if named["location"] is None:
+        condition |= (
+            Q(location__name__icontains=word)
+            | Q(location__city__icontains=word)
+            | Q(location__region__name__icontains=word)
+        )
+    elif named["location"]:
+        condition |= Q(location_id__in=named["location"])
+    return condition
+
+
+def named_by(word):
+    """{"program", "group", "location": [ids]} of what the word names; None where there are too many."""
+    key = "keyword-ids:" + hashlib.sha256(word.casefold().encode()).hexdigest()
+    named = cache.get(key)
+    if named is None:
+        named = _look_up(word)
+        cache.set(key, named, WORD_CACHE_SECONDS)
+    return named
+
+
+def _look_up(word):
+    from groups.models import Group, Program
+    from meetings.models import Location, Region
+
+    programs = list(
+        Program.objects.filter(Q(name__icontains=word) | Q(short_name__iexact=word)).values_list("pk", flat=True)
+    )
+    groups = _at_most(Group.objects.filter(name__icontains=word))
+    regions = _at_most(Region.objects.filter(name__icontains=word))
+    locations = None
+    if regions is not None:
+        places = Q(name__icontains=word) | Q(city__icontains=word)
+        if regions:
+            places |= Q(region_id__in=regions)
+        locations = _at_most(Location.objects.filter(places))
+    return {"program": programs, "group": groups, "location": locations}
+
+
+def _at_most(queryset):
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_IDS + 1])
+    return ids if len(ids) <= MAX_IDS else None
