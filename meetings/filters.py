@@ -226,7 +226,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     def filter_keyword(self, queryset, name, value):
         # Applied last, in filter_queryset(): see `keyword` there.
-        self.keyword = keywords.keyword_condition(value)
+        self.keyword_text, self.keyword = value, keywords.keyword_condition(value)
         return queryset
 
     def filter_types(self, queryset, name, value):

@@ -14,7 +14,9 @@ them in order and stops after a page (search.page_ids with `late`), where the jo
 import hashlib
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 MAX_WORDS = 8
 # Above this many places (or groups) for a word, match them by the join instead of by a list of ids.
@@ -24,17 +26,34 @@ MAX_IDS = 1000
 WORD_CACHE_SECONDS = 60
 
 
-def keyword_condition(text):
-    """The Q for a keyword search: each of its first MAX_WORDS words must match."""
+def keyword_condition(text, per_row=False):
+    """The Q for a keyword search: each of its first MAX_WORDS words must match.
+
+    `per_row`: the same matches as tests on each row and its joined rows, with no lookups first: cheaper
+    when only a few hundred candidates are checked (search.page_ids with `late`).
+    """
     condition = Q()
     for word in text.split()[:MAX_WORDS]:
-        condition &= word_condition(word)
+        condition &= row_condition(word) if per_row else word_condition(word)
     return condition
+
+
+def row_condition(word):
+    return (
+        Q(name__icontains=word)
+        | Q(notes__icontains=word)
+        | Q(program__name__icontains=word)
+        | Q(program__short_name__iexact=word)
+        | Q(group__name__icontains=word)
+        | Q(location__name__icontains=word)
+        | Q(location__city__icontains=word)
+        | Q(location__region__name__icontains=word)
+    )
 
 
 def word_condition(word):
     named = named_by(word)
-    condition = Q(name__icontains=word) | Q(notes__icontains=word)
+    condition = in_name_or_notes(word)
     if named["program"]:
         condition |= Q(program_id__in=named["program"])
     if named["group"] is None:
@@ -50,6 +69,16 @@ def word_condition(word):
     elif named["location"]:
         condition |= Q(location_id__in=named["location"])
     return condition
+
+
+def in_name_or_notes(word):
+    """The word in the meeting's name or notes: on SQLite from its trigram full-text table (migration 0009),
+    which needs three characters or more; elsewhere icontains, which PostgreSQL answers from trigram indexes."""
+    if connection.vendor == "sqlite" and len(word) >= 3:
+        # A quoted FTS5 string is matched as a substring by the trigram tokenizer, case aside.
+        phrase = '"' + word.replace('"', '""') + '"'
+        return Q(pk__in=RawSQL("SELECT rowid FROM meeting_text WHERE meeting_text MATCH %s", [phrase]))
+    return Q(name__icontains=word) | Q(notes__icontains=word)
 
 
 def named_by(word):

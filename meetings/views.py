@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings import keywords
 from meetings import search as timesearch
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
@@ -44,9 +45,10 @@ def run_search(request, now=None):
     offset = page.start_index() - 1 if paginator.count else 0
     # A keyword matching many meetings is checked on the first candidates in order (search.page_ids); a
     # rarer one is found by its indexes (meetings.keywords) with the other conditions, in one query.
-    candidates, keyword = filterset.before_keyword, filterset.keyword
-    if keyword is not None and paginator.count < timesearch.LATE_MIN_MATCHES:
-        candidates, keyword = queryset, None
+    candidates, keyword = queryset, None
+    if filterset.keyword is not None and paginator.count >= timesearch.LATE_MIN_MATCHES:
+        candidates = filterset.before_keyword
+        keyword = keywords.keyword_condition(filterset.keyword_text, per_row=True)
     if filterset.sort != "soonest":
         ids = timesearch.page_ids(candidates, offset, PAGE_SIZE, late=keyword)
     else:

@@ -85,3 +85,55 @@ def _migration():
     import importlib
 
     return importlib.import_module("meetings.migrations.0008_keyword_trigram_indexes")
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_the_per_row_form_of_a_keyword_matches_the_same_meetings(directory, text, expected):
+    found = Meeting.objects.filter(keywords.keyword_condition(text, per_row=True)).values_list("name", flat=True)
+    assert sorted(found) == expected
+
+
+@pytest.mark.parametrize("late_from", [0, 10**9])
+def test_the_api_gives_the_same_page_whether_the_keyword_is_checked_late_or_searched_by_index(
+    client, directory, late_from, monkeypatch
+):
+    from meetings import search
+
+    monkeypatch.setattr(search, "LATE_MIN_MATCHES", late_from)
+    response = client.get("/api/meetings", {"q": "by", "sort": "day"})
+    assert response.json()["count"] == 7
+    assert sorted(row["name"] for row in response.json()["results"]) == sorted(
+        name for name in Meeting.objects.values_list("name", flat=True) if name.startswith("By")
+    )
+
+
+def test_the_name_and_notes_a_keyword_reads_follow_every_write(client):
+    meeting = make_meeting(name="Zephyr Group", notes="")
+    assert names("zephyr") == ["Zephyr Group"]
+    meeting.name, meeting.notes = "Renamed", "zephyr room upstairs"
+    meeting.save()
+    assert names("zephyr") == ["Renamed"]
+    Meeting.objects.filter(pk=meeting.pk).update(notes="")  # a bulk update, not save()
+    assert names("zephyr") == []
+    Meeting.objects.filter(pk=meeting.pk).delete()
+    assert names("renamed") == []
+
+
+def test_meetings_written_by_the_generators_raw_sql_are_found_by_keyword():
+    from django.core.management import call_command
+
+    call_command("generate_meetings", "20", "--seed", "5", verbosity=0)  # loads the programs it needs
+    meeting = Meeting.objects.order_by("pk").last()
+    assert meeting.pk in Meeting.objects.filter(keywords.keyword_condition(meeting.name)).values_list("pk", flat=True)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the full-text table is SQLite's")
+def test_sqlite_keeps_the_triggers_that_feed_the_meeting_text_table():
+    # Django rebuilds a SQLite table to alter it, which drops its triggers: a migration that alters
+    # meetings_meeting must create them again (see migration 0009).
+    import importlib
+
+    migration = importlib.import_module("meetings.migrations.0009_sqlite_meeting_text")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'meetings_meeting'")
+        assert {row[0] for row in cursor.fetchall()} >= set(migration.TRIGGERS)
