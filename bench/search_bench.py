@@ -3,7 +3,7 @@
     .venv/bin/python bench/search_bench.py                       # the full run (about 20 minutes)
     .venv/bin/python bench/search_bench.py --sizes 2000,5000 --wrk-seconds 5 --no-write   # a quick try
 
-Measures, for eight representative searches of /meetings/:
+Measures, for nine representative searches of /meetings/:
 - in-process through Django's test Client, on PostgreSQL (scripts/with-postgres) and on SQLite;
 - over HTTP through gunicorn with gunicorn.conf.py on loopback (PostgreSQL only), one request at a time;
 - on PostgreSQL, the SQL queries of one request per search, and EXPLAIN (ANALYZE, BUFFERS) of the slowest
@@ -48,6 +48,8 @@ from generate_bench import (  # noqa: E402 -- the script's own folder is put on 
 
 SEARCHES = [
     ("keyword", "q=hope"),
+    # A word few meetings match, and only through their place: found by index, not by reading every meeting.
+    ("rare keyword (a city)", "q=springfield"),
     ("near Chicago, 25 km", "near=Chicago&radius=25&unit=km"),
     ("now (next 2 hours)", "now=2"),
     ("today, evening, women", "day=today&time_of_day=evening&type=women"),
@@ -333,7 +335,7 @@ end
 
 
 def wrk_mix():
-    """30 requests, cycled: the eight searches (the cheap ones repeated), and three invalid ones (10%)."""
+    """30 requests, cycled: the nine searches three times each, and three invalid ones (10%)."""
     valid = [query for _, query in SEARCHES] * 3 + ["q=hope", "", "attendance=online&type=medication-friendly"]
     mix = [url(query) for query in valid[:27]] + [url(query) for _, query in INVALID]
     return mix
