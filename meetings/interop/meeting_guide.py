@@ -7,7 +7,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from meetings.interop import geo
@@ -20,7 +19,7 @@ from meetings.interop.importing import (
     Rejection,
     parse_updated,
 )
-from meetings.models import Meeting, MeetingType, Region, Status
+from meetings.models import MeetingType, Region, Status
 
 DATA = Path(__file__).resolve().parent / "data"
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -244,6 +243,7 @@ def records_from_bytes(data, *, warnings=None):
 
 FEED_FIELDS = [
     "pk",
+    "type_ids",
     "name",
     "slug",
     "weekday",
@@ -288,21 +288,6 @@ def feed_rows(meetings):
     return meetings.listed().order_by("weekday", "start_time", "pk").values(*FEED_FIELDS)
 
 
-def _type_links(meeting_ids):
-    """(meeting id, type id) pairs of these meetings."""
-    through = Meeting.types.through
-    if connection.vendor == "postgresql":
-        # One array parameter instead of a thousand: Django and psycopg spend more time building and
-        # parsing a 1,000-item IN list than PostgreSQL spends answering it.
-        table = connection.ops.quote_name(through._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT meeting_id, meetingtype_id FROM {table} WHERE meeting_id = ANY(%s)", [list(meeting_ids)]
-            )
-            return cursor.fetchall()
-    return through.objects.filter(meeting_id__in=meeting_ids).values_list("meeting_id", "meetingtype_id")
-
-
 def region_names(region_id, regions):
     names = []
     while region_id is not None and region_id in regions:
@@ -328,14 +313,10 @@ class FeedWriter:
         # One reverse() for the whole feed; the meeting's slug is put into the pattern.
         self.url_pattern = self.base_url + reverse("meetings:detail", args=["SLUG"]).replace("SLUG", "{slug}")
 
-    def type_codes(self, meeting_ids):
-        """Meeting Guide codes per meeting id, one query per batch of meetings."""
-        codes = {}
-        for meeting_id, type_id in _type_links(meeting_ids):
-            code = self.codes_by_type_id.get(type_id)
-            if code:
-                codes.setdefault(meeting_id, set()).add(code)
-        return codes
+    def type_codes(self, type_ids):
+        """Meeting Guide codes of a row's types, from its own copy of their ids (Meeting.type_ids)."""
+        codes = self.codes_by_type_id
+        return {codes[type_id] for type_id in map(int, filter(None, type_ids.split(","))) if type_id in codes}
 
     def item(self, row, codes):
         codes = set(codes)
@@ -404,8 +385,7 @@ class FeedWriter:
             yield self._items(batch)
 
     def _items(self, rows):
-        codes = self.type_codes([row["pk"] for row in rows])
-        return [self.item(row, codes.get(row["pk"], ())) for row in rows]
+        return [self.item(row, self.type_codes(row["type_ids"])) for row in rows]
 
 
 # Names and notes are stored as typed; in JSON, <, > and & are escaped too, so no browser ever sniffs markup.
