@@ -305,6 +305,7 @@ class FeedWriter:
         self.codes_by_type_id = {
             pk: to_theirs[code] for pk, code in MeetingType.objects.values_list("pk", "code") if code in to_theirs
         }
+        self.codes_by_text = {}
         self.regions = {pk: (name, parent) for pk, name, parent in Region.objects.values_list("pk", "name", "parent")}
         self.entity = {key: value for key, value in settings.FEED_ENTITY.items() if value}
         self.closed_code = to_theirs.get(TEMPORARILY_CLOSED_CODE, "TC")
@@ -315,8 +316,14 @@ class FeedWriter:
 
     def type_codes(self, type_ids):
         """Meeting Guide codes of a row's types, from its own copy of their ids (Meeting.type_ids)."""
-        codes = self.codes_by_type_id
-        return {codes[type_id] for type_id in map(int, filter(None, type_ids.split(","))) if type_id in codes}
+        # Meetings share a few thousand sets of types: each set is worked out once per feed.
+        found = self.codes_by_text.get(type_ids)
+        if found is None:
+            codes = self.codes_by_type_id
+            found = self.codes_by_text[type_ids] = frozenset(
+                codes[type_id] for type_id in map(int, filter(None, type_ids.split(","))) if type_id in codes
+            )
+        return found
 
     def item(self, row, codes):
         codes = set(codes)
