@@ -272,9 +272,9 @@ class MeetingFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         """All filters, then the order; the keyword condition last.
 
-        `before_keyword` is the same search, in the same order, without the keyword: a page of results can be
-        read from it in order, checking the keyword on a few hundred rows only (search.page_ids), instead of
-        on every meeting of the time window (a keyword reads places, groups and programs by joins).
+        `before_keyword` is the same search, in the same order, without the keyword: for a word that matches
+        many meetings, a page is read from it in order, checking the keyword on a few hundred rows only
+        (search.page_ids with the per-row form of meetings.keywords); a rarer word is found by its indexes.
         """
         self.keyword = None
         ordered = self._filtered_and_ordered(super().filter_queryset(queryset))

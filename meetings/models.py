@@ -274,6 +274,11 @@ def type_ids_text(type_ids):
     return f",{','.join(str(pk) for pk in ids)}," if ids else ""
 
 
+def parse_type_ids(text):
+    """The MeetingType ids of a Meeting.type_ids text: ",4,17," -> [4, 17]."""
+    return [int(pk) for pk in text.split(",") if pk]
+
+
 def has_type(type_id):
     """Meetings having the MeetingType with this id: a LIKE on the row's own copy of its types."""
     return Q(type_ids__contains=f",{int(type_id)},")

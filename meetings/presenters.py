@@ -30,16 +30,16 @@ def load_rows(ids, place=None):
     The ids come from the search (meetings.search.page_ids) and already match it, so the rows are read by
     id alone, without the search's conditions again.
     """
-    from meetings.models import Meeting
-    from meetings.search_state import meeting_types as types_in_order
+    from meetings.models import Meeting, parse_type_ids
+    from meetings.search_state import meeting_types
 
     rows = {meeting.pk: meeting for meeting in Meeting.objects.for_results().filter(pk__in=ids).order_by()}
     meetings = [rows[pk] for pk in ids if pk in rows]
-    wanted = {meeting.pk: [int(pk) for pk in meeting.type_ids.strip(",").split(",") if pk] for meeting in meetings}
+    wanted = {meeting.pk: parse_type_ids(meeting.type_ids) for meeting in meetings}
     all_ids = {pk for type_ids in wanted.values() for pk in type_ids}
     # The vocabulary's order (category, position, name), as meeting.types.all() gives it; read from the
     # process's copy of the vocabulary, not a query per page (see search_state.meeting_types).
-    types = types_in_order(all_ids) if all_ids else []
+    types = meeting_types(all_ids) if all_ids else []
     for meeting in meetings:
         mine = set(wanted[meeting.pk])
         meeting.type_list = [meeting_type for meeting_type in types if meeting_type.pk in mine]
@@ -53,7 +53,7 @@ def load_rows(ids, place=None):
     return meetings
 
 
-def meeting_types(meeting):
+def types_of(meeting):
     """The meeting's types: as load_rows attached them, else from the link table (prefetched or not)."""
     type_list = getattr(meeting, "type_list", None)
     return type_list if type_list is not None else list(meeting.types.all())
@@ -74,7 +74,7 @@ def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
             "local_label": f"{clock(start, am_pm)} {start.tzname()}",
             "zone_city": zone_city(meeting.timezone),
             "visitor_label": "",
-            "key_types": [t for t in meeting_types(meeting) if t.is_key],
+            "key_types": [t for t in types_of(meeting) if t.is_key],
             "distance": None,
         }
         if visitor_zone is not None and meeting.is_online and visitor_zone.key != meeting.timezone:
@@ -146,6 +146,6 @@ def as_json(meeting, request, *, path=None):
         "distance_km": round(meeting.distance_km, 2) if getattr(meeting, "distance_km", None) is not None else None,
         "conference_url": meeting.conference_url or None,
         "conference_phone": meeting.conference_phone or None,
-        "types": [t.code for t in meeting_types(meeting)],
+        "types": [t.code for t in types_of(meeting)],
         "last_verified": meeting.last_verified.isoformat() if meeting.last_verified else None,
     }

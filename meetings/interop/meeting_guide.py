@@ -19,7 +19,7 @@ from meetings.interop.importing import (
     Rejection,
     parse_updated,
 )
-from meetings.models import MeetingType, Region, Status
+from meetings.models import MeetingType, Region, Status, parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -321,7 +321,7 @@ class FeedWriter:
         if found is None:
             codes = self.codes_by_type_id
             found = self.codes_by_text[type_ids] = frozenset(
-                codes[type_id] for type_id in map(int, filter(None, type_ids.split(","))) if type_id in codes
+                codes[type_id] for type_id in parse_type_ids(type_ids) if type_id in codes
             )
         return found
 

@@ -137,3 +137,14 @@ def test_sqlite_keeps_the_triggers_that_feed_the_meeting_text_table():
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'meetings_meeting'")
         assert {row[0] for row in cursor.fetchall()} >= set(migration.TRIGGERS)
+
+
+@pytest.mark.parametrize(
+    "text", ['"', '"""', 'a"b"c', "NEAR(abc", "abc*", "col:umn", "'; drop table", "%_%", "ab OR cd", "ñandú", "🙂🙂🙂"]
+)
+def test_a_keyword_with_full_text_syntax_is_taken_as_plain_text(client, directory, text):
+    response = client.get("/meetings/", {"q": text})
+    assert response.status_code == 200
+    assert names(text) == sorted(
+        Meeting.objects.filter(keywords.keyword_condition(text, per_row=True)).values_list("name", flat=True)
+    )
