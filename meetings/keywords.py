@@ -29,31 +29,24 @@ WORD_CACHE_SECONDS = 60
 def keyword_condition(text, per_row=False):
     """The Q for a keyword search: each of its first MAX_WORDS words must match.
 
-    `per_row`: the same matches as tests on each row and its joined rows, with no lookups first: cheaper
-    when only a few hundred candidates are checked (search.page_ids with `late`).
+    `per_row`: for checking a few hundred candidates (search.page_ids with `late`): the name and notes are
+    tested on each row instead of through their full-text index, which would list every meeting the word
+    is in (tens of thousands, for a common word) to keep a few.
     """
     condition = Q()
     for word in text.split()[:MAX_WORDS]:
-        condition &= row_condition(word) if per_row else word_condition(word)
+        condition &= word_condition(word, per_row=per_row)
     return condition
 
 
-def row_condition(word):
-    return (
-        Q(name__icontains=word)
-        | Q(notes__icontains=word)
-        | Q(program__name__icontains=word)
-        | Q(program__short_name__iexact=word)
-        | Q(group__name__icontains=word)
-        | Q(location__name__icontains=word)
-        | Q(location__city__icontains=word)
-        | Q(location__region__name__icontains=word)
-    )
+def word_condition(word, per_row=False):
+    """The word in the meeting's name or notes, or naming its program, group or place (by id where few).
 
-
-def word_condition(word):
+    Matching by the ids of what the word names also spares the per-row form its joins: a candidate is
+    then checked on its own row alone.
+    """
     named = named_by(word)
-    condition = in_name_or_notes(word)
+    condition = Q(name__icontains=word) | Q(notes__icontains=word) if per_row else in_name_or_notes(word)
     if named["program"]:
         condition |= Q(program_id__in=named["program"])
     if named["group"] is None:

@@ -339,20 +339,6 @@ class MeetingQuerySet(models.QuerySet):
     def for_display(self):
         return self.select_related("program", "location", "location__region", "group").prefetch_related("types")
 
-    # What result rows and the search API show, and nothing else: the program's long texts and sources,
-    # the notes and the history fields made the page's 25 rows cost more than the search that chose them.
-    RESULT_FIELDS = (
-        *("name", "slug", "attendance", "weekday", "start_time", "end_time", "timezone", "utc_start"),
-        *("duration_minutes", "status", "conference_url", "conference_phone", "last_verified", "type_ids"),
-        *("program__name", "program__short_name", "program__slug", "group__name"),
-        *("location__name", "location__city", "location__formatted_address"),
-        *("location__latitude", "location__longitude"),
-    )
-
-    def for_results(self):
-        """Rows for a results page or the API: what they show, joined in one query (see RESULT_FIELDS)."""
-        return self.select_related("program", "location", "group").only(*self.RESULT_FIELDS)
-
     def in_day_order(self):
         return self.order_by("weekday", "start_time", "name")
 

@@ -1,7 +1,10 @@
 """What a result row shows beyond the model: live badges, the visitor's own time, distance."""
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
+from django.db import connections
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,25 +25,37 @@ def clock(moment, am_pm=None):
     return f"{moment.hour % 12 or 12}:{moment.minute:02d} {pm if moment.hour > 11 else am}"
 
 
+# What a result row (and the search API) shows of a meeting, its place and its group, and nothing else
+# (read in the order of the models' fields, as Model.from_db takes them: see _rows_query).
+MEETING_COLUMNS = (
+    *("id", "name", "slug", "attendance", "weekday", "start_time", "end_time", "timezone", "utc_start"),
+    *("duration_minutes", "status", "conference_url", "conference_phone", "last_verified", "type_ids"),
+    *("program_id", "location_id", "group_id"),
+)
+LOCATION_COLUMNS = ("id", "name", "city", "formatted_address", "latitude", "longitude")
+GROUP_COLUMNS = ("id", "name")
+
+
 def load_rows(ids, place=None):
-    """The meetings of a results page, in the order of `ids`, each with its `type_list` (and `distance_km`
-    from `place`, when the search has one): one query whatever the page's size (types come from the
-    process's copy of the vocabulary).
+    """The meetings of a results page, in the order of `ids`, each with its place, group, program and
+    `type_list` (and `distance_km` from `place`, when the search has one): one query whatever the page's
+    size; programs and types come from the process's copy of the vocabularies (search_state).
 
     The ids come from the search (meetings.search.page_ids) and already match it, so the rows are read by
     id alone, without the search's conditions again.
     """
-    from meetings.models import Meeting, parse_type_ids
-    from meetings.search_state import meeting_types
+    from meetings.models import parse_type_ids
+    from meetings.search_state import meeting_types, programs_by_id
 
-    rows = {meeting.pk: meeting for meeting in Meeting.objects.for_results().filter(pk__in=ids).order_by()}
+    rows = {meeting.pk: meeting for meeting in _read_rows(ids)}
     meetings = [rows[pk] for pk in ids if pk in rows]
     wanted = {meeting.pk: parse_type_ids(meeting.type_ids) for meeting in meetings}
     all_ids = {pk for type_ids in wanted.values() for pk in type_ids}
-    # The vocabulary's order (category, position, name), as meeting.types.all() gives it; read from the
-    # process's copy of the vocabulary, not a query per page (see search_state.meeting_types).
+    # The vocabulary's order (category, position, name), as meeting.types.all() gives it.
     types = meeting_types(all_ids) if all_ids else []
+    programs = programs_by_id({meeting.program_id for meeting in meetings})
     for meeting in meetings:
+        _cache_relation(meeting, "program", programs[meeting.program_id])
         mine = set(wanted[meeting.pk])
         meeting.type_list = [meeting_type for meeting_type in types if meeting_type.pk in mine]
         if place is not None:
@@ -51,6 +66,89 @@ def load_rows(ids, place=None):
                 else None
             )
     return meetings
+
+
+def _read_rows(ids):
+    """Meetings by id with their place and group (deferred fields load on access, as with only()).
+
+    The SQL is the ORM's own, compiled once per number of ids and run with each page's ids: building and
+    compiling the query, and Django's model iterator, cost several times the query itself on every page.
+    """
+    from groups.models import Group
+    from meetings.models import Location, Meeting
+
+    ids = list(dict.fromkeys(ids))  # an IN list is written without duplicates
+    if not ids:
+        return []
+    alias = Meeting.objects.db  # the read replica, when the router names one
+    connection = connections[alias]
+    query = _rows_query(alias, connection.vendor, len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, ids)
+        rows = cursor.fetchall()
+    meeting_end = len(query.meeting_columns)
+    group_start = meeting_end + len(query.location_columns)
+    meetings = []
+    for row in rows:
+        if query.converters:
+            row = list(row)
+            for position, (functions, expression) in query.converters:
+                for function in functions:
+                    row[position] = function(row[position], expression, connection)
+        meeting = Meeting.from_db(alias, query.meeting_columns, row[:meeting_end])
+        location = group = None
+        if meeting.location_id is not None:
+            location = Location.from_db(alias, query.location_columns, row[meeting_end:group_start])
+        if meeting.group_id is not None:
+            group = Group.from_db(alias, query.group_columns, row[group_start:])
+        _cache_relation(meeting, "location", location)
+        _cache_relation(meeting, "group", group)
+        meetings.append(meeting)
+    return meetings
+
+
+@dataclass(frozen=True)
+class _RowsQuery:
+    sql: str
+    converters: tuple  # ((position, (functions, expression)), ...) as the ORM's iterator applies them
+    meeting_columns: tuple
+    location_columns: tuple
+    group_columns: tuple
+
+
+def _in_field_order(model, names):
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
+
+
+@lru_cache(maxsize=64)
+def _rows_query(alias, vendor, count):
+    """_read_rows's query for `count` ids. Its converters turn the backend's values into the fields'
+    (SQLite's text times and dates), as the ORM's iterator would."""
+    from groups.models import Group
+    from meetings.models import Location, Meeting
+
+    meeting_columns = _in_field_order(Meeting, MEETING_COLUMNS)
+    location_columns = _in_field_order(Location, LOCATION_COLUMNS)
+    group_columns = _in_field_order(Group, GROUP_COLUMNS)
+    columns = (
+        *meeting_columns,
+        *(f"location__{name}" for name in location_columns),
+        *(f"group__{name}" for name in group_columns),
+    )
+    markers = list(range(-count, 0))  # no meeting has these ids: the query is only compiled, never run so
+    queryset = Meeting.objects.using(alias).filter(pk__in=markers).order_by().values_list(*columns)
+    compiler = queryset.query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    if list(params) != markers:
+        raise RuntimeError(f"Unexpected parameters {params!r} in the result rows' query.")
+    fields = [select[0] for select in compiler.select[: compiler.col_count]]
+    converters = tuple(compiler.get_converters(fields).items())
+    return _RowsQuery(sql, converters, meeting_columns, location_columns, group_columns)
+
+
+def _cache_relation(meeting, name, related):
+    """meeting.<name> without a query: what select_related would have stored."""
+    meeting._meta.get_field(name).set_cached_value(meeting, related)
 
 
 def types_of(meeting):

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
+from uuid import uuid4
 
 from django.core.cache import cache
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, Value, When
@@ -26,7 +27,8 @@ MINUTES_PER_WEEK = 7 * 24 * 60
 DEFAULT_DURATION = timedelta(minutes=60)  # as Meeting Guide clients assume when end_time is missing
 # The longest meeting "in progress" looks back for; longer gatherings are rare enough to ignore.
 MAX_DURATION = timedelta(hours=4)
-OFFSETS_CACHE_KEY = "zone-offsets"
+# A token naming the current copy of the recorded offsets (see _offsets_state).
+OFFSETS_CACHE_KEY = "zone-offsets-token"
 
 # Meeting Guide clients' (TSML UI) parts of the day; they overlap on purpose, and night wraps past midnight.
 TIME_OF_DAY = {
@@ -37,23 +39,51 @@ TIME_OF_DAY = {
 }
 
 
-def recorded_offsets():
-    """{zone: offset in minutes} that meetings' utc_start were computed with, for every zone meetings use.
+@dataclass(frozen=True)
+class _Offsets:
+    token: str | None
+    offsets: dict  # {zone: minutes}
+    zones: tuple  # sorted
+    recorded: tuple  # the offsets in the order of `zones`
 
-    Cached for a minute; ZoneOffset clears it when it records a zone, and so does refresh_zone_offsets.
+
+_offsets = None
+
+
+def _offsets_state():
+    """The process's copy of the recorded offsets, read again when the token in the shared cache changes.
+
+    Every search asks several times a request; unpickling a few hundred zones from the cache each time,
+    and sorting them, cost more than a millisecond a search.
     """
     from meetings.models import ZoneOffset
 
-    offsets = cache.get(OFFSETS_CACHE_KEY)
-    if offsets is None:
-        offsets = dict(ZoneOffset.objects.values_list("timezone", "minutes"))
-        cache.set(OFFSETS_CACHE_KEY, offsets, 60)
-    return offsets
+    global _offsets
+    token, known = cache.get(OFFSETS_CACHE_KEY), _offsets
+    if token is not None and known is not None and known.token == token:
+        return known
+    offsets = dict(ZoneOffset.objects.values_list("timezone", "minutes"))
+    if token is None:
+        token = uuid4().hex
+        if not cache.add(OFFSETS_CACHE_KEY, token, 60):
+            token = None  # another process read them meanwhile, maybe after a change: read them again
+    zones = tuple(sorted(offsets))
+    _offsets = _Offsets(token, offsets, zones, tuple(offsets[zone] for zone in zones))
+    return _offsets
+
+
+def recorded_offsets():
+    """{zone: offset in minutes} that meetings' utc_start were computed with, for every zone meetings use.
+
+    Read again within a minute; ZoneOffset.forget_cached (after recording a zone, and after
+    refresh_zone_offsets) makes every process read them again at once. Shared: never change it.
+    """
+    return _offsets_state().offsets
 
 
 def meeting_zones():
-    """The time zones meetings use (every zone a meeting is saved with gets its ZoneOffset row)."""
-    return sorted(recorded_offsets())
+    """The time zones meetings use (every zone a meeting is saved with gets its ZoneOffset row), sorted."""
+    return _offsets_state().zones
 
 
 def week_minute(moment):
@@ -83,10 +113,13 @@ class Clock:
     @classmethod
     def at(cls, now, zones, hours=0):
         """Zones are fresh when their offset over [now - MAX_DURATION, now + hours] is the recorded one."""
-        recorded = recorded_offsets()
-        stale = _stale_zones(
-            int(now.timestamp() // 60), float(hours), tuple(zones), tuple(recorded.get(name) for name in zones)
-        )
+        state = _offsets_state()
+        zones = tuple(zones)
+        if zones == state.zones:
+            recorded = state.recorded  # nearly always: meeting_zones()
+        else:
+            recorded = tuple(state.offsets.get(name) for name in zones)
+        stale = _stale_zones(int(now.timestamp() // 60), float(hours), zones, recorded)
         return cls(now=now, minute=week_minute(now), stale=list(stale))
 
     def fresh_only(self, condition):

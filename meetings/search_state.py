@@ -2,6 +2,7 @@
 summary), and what the search page reads from the database's vocabularies (its choice lists, the meeting
 types of its result rows) kept across requests."""
 
+from dataclasses import dataclass
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -67,15 +68,49 @@ def _build_choice_lists(form):
     }
 
 
-# The meeting types of result rows (presenters.load_rows) come from a copy of the whole vocabulary kept in
-# each process, instead of a query per page. The copy is used while the token it was read under is still
-# in the shared cache: saving or deleting a type, or clearing the cache, forgets the token, so every process
-# reads the types again; bulk writes are seen within TYPES_TIMEOUT, or at once when they add a type a page
-# needs.
+# The meeting types and programs of result rows (presenters.load_rows) come from a copy of each whole
+# vocabulary kept in each process, instead of a query (or a join and 25 more objects) per page. The copy is
+# used while the token it was read under is still in the shared cache: saving or deleting a type or a
+# program, or clearing the cache, forgets the token, so every process reads them again; bulk writes are
+# seen within TYPES_TIMEOUT, or at once when they add a type or program a page needs.
 TYPES_KEY = "search-types-token"
 TYPES_TIMEOUT = 60
-# (token, {id: MeetingType} in the model's order, ids found missing under that token), or None.
-_types = None
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    token: str | None
+    types: dict  # {id: MeetingType} in the model's order
+    programs: dict  # {id: Program}
+    missing: frozenset  # type ids found missing under this token
+
+
+_vocabulary = None
+
+
+def _current_vocabulary(type_ids=frozenset(), program_ids=frozenset()):
+    """The process's copy of the vocabularies, read again when the token changed or something is missing."""
+    global _vocabulary
+    token, known = cache.get(TYPES_KEY), _vocabulary
+    if (
+        token is not None
+        and known is not None
+        and known.token == token
+        and type_ids.difference(known.types) <= known.missing
+        and program_ids <= known.programs.keys()
+    ):
+        return known
+    types = {meeting_type.pk: meeting_type for meeting_type in MeetingType.objects.all()}
+    programs = {program.pk: program for program in Program.objects.all()}
+    if token is None:
+        token = uuid4().hex
+        if not cache.add(TYPES_KEY, token, TYPES_TIMEOUT):
+            token = None  # another process read them meanwhile, maybe after a change: read them again
+    # Type ids still missing (a type deleted since a meeting's type_ids was written) are not read again
+    # on every page that shows the meeting.
+    missing = type_ids | known.missing if known is not None and known.token == token else type_ids
+    _vocabulary = _Vocabulary(token, types, programs, frozenset(missing - types.keys()))
+    return _vocabulary
 
 
 def meeting_types(ids):
@@ -83,19 +118,13 @@ def meeting_types(ids):
 
     The instances are shared by every request of the process: read them, never change them.
     """
-    global _types
-    token, types = cache.get(TYPES_KEY), _types
-    if token is None or types is None or types[0] != token or not ids.difference(types[1]) <= types[2]:
-        by_id = {meeting_type.pk: meeting_type for meeting_type in MeetingType.objects.all()}
-        if token is None:
-            token = uuid4().hex
-            if not cache.add(TYPES_KEY, token, TYPES_TIMEOUT):
-                token = None  # another process read them meanwhile, maybe after a change: read them again
-        # Ids still missing (a type deleted since a meeting's type_ids was written) are not read again
-        # on every page that shows the meeting.
-        missing = ids | types[2] if types is not None and types[0] == token else ids
-        types = _types = (token, by_id, frozenset(missing - by_id.keys()))
-    return [meeting_type for pk, meeting_type in types[1].items() if pk in ids]
+    types = _current_vocabulary(type_ids=ids).types
+    return [meeting_type for pk, meeting_type in types.items() if pk in ids]
+
+
+def programs_by_id(ids):
+    """{id: Program} for these ids (a set); shared by every request of the process: never change them."""
+    return _current_vocabulary(program_ids=ids).programs
 
 
 def forget_choice_lists(**kwargs):
