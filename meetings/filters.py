@@ -284,11 +284,8 @@ class MeetingFilter(django_filters.FilterSet):
     def _filtered_and_ordered(self, queryset):
         place, data = self.place, self.form.cleaned_data
         if place is not None:
-            south, north, west, east = geo.bounding_box(place.latitude, place.longitude, self.radius_km)
-            box = Q(location__latitude__gte=south, location__latitude__lte=north)
-            box &= Q(location__longitude__gte=west, location__longitude__lte=east)
             queryset = (
-                queryset.filter(box)
+                queryset.filter(geo.box_q(place.latitude, place.longitude, self.radius_km))
                 .annotate(distance_km=geo.distance_expression(place.latitude, place.longitude))
                 .filter(distance_km__lte=self.radius_km)
             )

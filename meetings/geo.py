@@ -4,7 +4,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from django.db.models import F, FloatField, Value
+from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from meetings import places
@@ -58,12 +58,27 @@ def distance_km(lat1, lon1, lat2, lon2):
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def bounding_box(lat, lon, radius_km):
-    """A latitude/longitude box that contains the circle, so an index can narrow rows before exact distance."""
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    cos_lat = math.cos(math.radians(lat))
-    dlon = 180.0 if cos_lat < 1e-6 else min(180.0, math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat)))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+def box_q(latitude, longitude, radius_km, lat_field="location__latitude", lon_field="location__longitude"):
+    """A Q for a latitude/longitude box that holds every point within radius_km, past a pole or the 180th
+    meridian: an index narrows the rows to it, and the exact distance decides."""
+    angle = radius_km / EARTH_RADIUS_KM
+    # A hair wider than the circle, so rounding never leaves out a meeting on its edge: the distance decides.
+    d_lat = math.degrees(angle) + 1e-6
+    south, north = latitude - d_lat, latitude + d_lat
+    box = Q(**{f"{lat_field}__gte": south, f"{lat_field}__lte": north})
+    if south <= -90 or north >= 90 or angle >= math.pi / 2:
+        return box  # the circle holds a pole, and so every longitude
+    # The circle is widest nearer the pole than its centre is, hence asin(sin / cos) rather than angle / cos.
+    ratio = math.sin(angle) / math.cos(math.radians(latitude))
+    if ratio >= 1:
+        return box
+    d_lon = math.degrees(math.asin(ratio)) + 1e-6
+    west, east = longitude - d_lon, longitude + d_lon
+    if west < -180:
+        return box & (Q(**{f"{lon_field}__gte": west + 360}) | Q(**{f"{lon_field}__lte": east}))
+    if east > 180:
+        return box & (Q(**{f"{lon_field}__gte": west}) | Q(**{f"{lon_field}__lte": east - 360}))
+    return box & Q(**{f"{lon_field}__gte": west, f"{lon_field}__lte": east})
 
 
 def distance_expression(lat, lon, lat_field="location__latitude", lon_field="location__longitude"):

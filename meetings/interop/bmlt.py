@@ -7,19 +7,21 @@ id spaces never meet.
 
 import csv
 import datetime as dt
+import json
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from groups.models import Program
+from meetings.geo import EARTH_RADIUS_KM, box_q, distance_expression
 from meetings.interop import geo
 from meetings.interop.importing import FeedError, Place, Record, RecordError, Rejection
 from meetings.interop.meeting_guide import load_json
-from meetings.models import Attendance, Meeting, MeetingType, Region
+from meetings.models import Attendance, Meeting, MeetingType, Region, parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
 REGION_ID_OFFSET = 1_000_000
@@ -34,6 +36,14 @@ FORMAT_TYPE_BY_CATEGORY = {
     "language": "LANG",
 }
 MAX_PAGE_SIZE = 1000
+# Rows read per database fetch when a result is written out; a result with fewer is answered in one piece.
+BATCH_SIZE = 1000
+# Ids are 64-bit in the database; a larger number would be an error there, not an empty result.
+MAX_ID = 2**63 - 1
+# The first radius the auto radius (a negative geo_width) tries; it doubles until the circle holds enough.
+AUTO_RADIUS_START_KM = 10.0
+# No two points on Earth are further apart: a circle this wide holds every meeting.
+HALF_EARTH_KM = math.pi * EARTH_RADIUS_KM
 DEFAULT_DURATION = "01:00:00"
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
@@ -167,9 +177,11 @@ def _services(include, exclude):
 
 
 def search_meetings(params):
-    """(meetings, distances by meeting id) for GetSearchResults; raises BadRequest on bad parameters."""
-    meetings = Meeting.objects.listed().select_related("location", "program").prefetch_related("types")
-    include, exclude = int_list(params, "meeting_ids", low=1)
+    """(meetings, centre) for GetSearchResults: the ordered queryset, and (lat, lon) of a search near a point."""
+    # Every parameter is checked here, raising BadRequest, before a meeting is read: a streamed answer has
+    # already sent its 200 and cannot turn into a 400 halfway.
+    meetings = Meeting.objects.listed()
+    include, exclude = int_list(params, "meeting_ids", low=1, high=MAX_ID)
     if include:
         meetings = meetings.filter(pk__in=include)
     if exclude:
@@ -184,7 +196,7 @@ def search_meetings(params):
         meetings = meetings.filter(attendance__in=[ATTENDANCE_BY_VENUE[str(v)] for v in include])
     if exclude:
         meetings = meetings.exclude(attendance__in=[ATTENDANCE_BY_VENUE[str(v)] for v in exclude])
-    include, exclude = int_list(params, "formats", low=1)
+    include, exclude = int_list(params, "formats", low=1, high=MAX_ID)
     operator = params.get("formats_comparison_operator", "AND").upper()
     if operator not in ("AND", "OR"):
         raise BadRequest("formats_comparison_operator must be AND or OR.")
@@ -192,10 +204,12 @@ def search_meetings(params):
         for type_id in include:
             meetings = meetings.filter(types=type_id)
     elif include:
-        meetings = meetings.filter(types__in=include).distinct()
+        # EXISTS, not a join and DISTINCT: DISTINCT would compare every column of every row of a large result.
+        links = Meeting.types.through.objects.filter(meeting_id=OuterRef("pk"), meetingtype_id__in=include)
+        meetings = meetings.filter(Exists(links))
     if exclude:
         meetings = meetings.exclude(types__in=exclude)
-    include, exclude = int_list(params, "services", low=1)
+    include, exclude = int_list(params, "services", low=1, high=MAX_ID)
     if include or exclude:
         meetings = meetings.filter(_services(include, exclude))
     after, before, ends_before = (
@@ -212,6 +226,9 @@ def search_meetings(params):
     text = params.get("SearchString", "").strip()
     if len(text) > 200:
         raise BadRequest("SearchString is longer than 200 characters.")
+    if "\x00" in text:
+        # PostgreSQL refuses NUL in a string; the database would answer with an error, not "no meetings".
+        raise BadRequest("SearchString must not contain a NUL character.")
     if len(text) >= 3 or text.isdigit():
         meetings = meetings.filter(
             Q(name__icontains=text)
@@ -225,6 +242,7 @@ def search_meetings(params):
 
 
 def _near(params, meetings):
+    """(meetings, centre): those within geo_width of lat_val/long_val, or the N nearest for a negative width."""
     latitude = _number(params, "lat_val", low=-90, high=90)
     longitude = _number(params, "long_val", low=-180, high=180)
     miles = _number(params, "geo_width", low=-1000, high=20000)
@@ -232,41 +250,75 @@ def _near(params, meetings):
     if latitude is None and longitude is None:
         if miles is not None or km is not None:
             raise BadRequest("geo_width and geo_width_km need lat_val and long_val.")
-        return list(meetings), {}
+        return meetings, None
     if latitude is None or longitude is None:
         raise BadRequest("Give both lat_val and long_val.")
     radius = km if km is not None else (miles * 1.609344 if miles is not None else None)
     if radius is None:
         raise BadRequest("A search near lat_val/long_val needs geo_width (miles) or geo_width_km.")
+    centre = (latitude, longitude)
     candidates = meetings.filter(location__latitude__isnull=False)
-    if radius > 0:
-        # A bounding box first, so the database narrows the rows before the exact distance in Python.
-        d_lat = radius / 111.0
-        d_lon = radius / max(1.0, 111.0 * abs(math.cos(math.radians(latitude))))
-        candidates = candidates.filter(
-            location__latitude__range=(latitude - d_lat, latitude + d_lat),
-            location__longitude__range=(longitude - d_lon, longitude + d_lon),
-        )
-    distances = {
-        meeting.pk: geo.distance_km(latitude, longitude, meeting.location.latitude, meeting.location.longitude)
-        for meeting in candidates
-    }
-    found = [meeting for meeting in candidates if radius <= 0 or distances[meeting.pk] <= radius]
     if radius < 0:
         # BMLT's "auto radius": a negative width asks for (at least) that many of the nearest meetings.
-        found = sorted(found, key=lambda meeting: distances[meeting.pk])[: int(-radius if km is not None else -miles)]
-    if params.get("sort_results_by_distance") == "1" or radius < 0:
-        found.sort(key=lambda meeting: distances[meeting.pk])
-    return found, distances
+        return _nearest(candidates, latitude, longitude, int(-radius if km is not None else -miles)), centre
+    by_distance = params.get("sort_results_by_distance") == "1"
+    if radius > 0:
+        candidates = _within(candidates, latitude, longitude, radius)
+    elif by_distance:
+        candidates = _with_distance(candidates, latitude, longitude)  # a width of 0: everywhere
+    if by_distance:
+        candidates = candidates.order_by("distance_km", "weekday", "start_time", "pk")
+    return candidates, centre
+
+
+def _with_distance(meetings, latitude, longitude):
+    return meetings.annotate(distance_km=distance_expression(latitude, longitude))
+
+
+def _within(candidates, latitude, longitude, radius_km):
+    """The candidates no further than radius_km: the box narrows the rows by index, the exact distance decides."""
+    boxed = candidates.filter(box_q(latitude, longitude, radius_km))
+    return _with_distance(boxed, latitude, longitude).filter(distance_km__lte=radius_km)
+
+
+def _nearest(candidates, latitude, longitude, count):
+    """The `count` nearest candidates, nearest first, found in a circle grown until it holds that many."""
+    radius = AUTO_RADIUS_START_KM
+    # Every meeting in the circle is in its box, so once the circle holds `count`, the nearest are among them;
+    # a dense city needs one small box, an empty ocean a few more, and no request reads every meeting.
+    while radius < HALF_EARTH_KM:
+        if _within(candidates, latitude, longitude, radius).order_by()[:count].count() >= count:
+            break
+        radius *= 2
+    nearest = _within(candidates, latitude, longitude, radius)
+    return nearest.order_by("distance_km", "weekday", "start_time", "pk")[:count]
 
 
 def paginate(params, meetings):
+    """The page asked for as a LIMIT/OFFSET slice of the ordered meetings, or None when there is no page_size."""
     size = _number(params, "page_size", low=1, high=MAX_PAGE_SIZE, integer=True)
     number = _number(params, "page_num", low=1, high=10**6, integer=True) or 1
     if size is None:
-        return meetings
+        return None
     start = (number - 1) * size
     return meetings[start : start + size]
+
+
+def used_type_ids(meetings):
+    """Ids of the types these meetings have, read from their type_ids copies (distinct in the database if it can)."""
+    texts = meetings.values_list("type_ids", flat=True)
+    if not meetings.query.is_sliced:
+        texts = texts.order_by().distinct()
+    used = set()
+    for text in texts.iterator(chunk_size=BATCH_SIZE):
+        used.update(parse_type_ids(text))
+    return used
+
+
+def used_format_ids():
+    """Ids of the types some meeting has: one index probe of the link table per type, not a read of every link."""
+    links = Meeting.types.through.objects.filter(meetingtype_id=OuterRef("pk"))
+    return set(MeetingType.objects.filter(Exists(links)).values_list("pk", flat=True))
 
 
 # -- output ------------------------------------------------------------------------------------------------
@@ -276,57 +328,66 @@ def _hms(value):
     return value.strftime("%H:%M:%S") if value else ""
 
 
-def _duration(meeting):
-    minutes = meeting.duration_minutes  # stored: to the end time, or the hour clients assume without one
+def _duration(minutes):
+    # Stored: to the end time, or the hour clients assume without one.
     return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
 
 
-def semantic_meeting(meeting, *, formats, root_uri, distance_km=None):
-    location = meeting.location
-    type_ids = sorted(t.pk for t in meeting.types.all())
-    keys = [formats[i].key_string for i in type_ids if i in formats]
-    # BMLT lists Open/Closed first.
-    keys.sort(key=lambda key: (key not in ("O", "C"),))
+def _text(value):
+    return str(value) if value is not None else ""
+
+
+# What semantic_meeting reads: plain rows, not model instances, so a whole directory can be written in batches.
+ROW_FIELDS = (
+    *("pk", "group_id", "program_id", "program__name", "weekday", "attendance", "start_time", "duration_minutes"),
+    *("timezone", "type_ids", "name", "notes", "conference_phone", "conference_url", "conference_url_notes"),
+    *("conference_phone_notes", "location__longitude", "location__latitude", "location__name", "location__notes"),
+    *("location__address", "location__city", "location__state", "location__postal_code", "location__country"),
+)
+
+
+def semantic_meeting(row, *, format_keys, format_ids, root_uri, distance_km=None):
+    """A meeting row (ROW_FIELDS) as a GetSearchResults object: every value a string, in BMLT's order."""
     item = {
-        "id_bigint": str(meeting.pk),
+        "id_bigint": str(row["pk"]),
         "worldid_mixed": "",
-        "shared_group_id_bigint": str(meeting.group_id or ""),
-        "service_body_bigint": str(meeting.program_id),
-        "service_body_name": meeting.program.name,
-        "weekday_tinyint": str(meeting.weekday + 1),
-        "venue_type": VENUE_TYPES.get(meeting.attendance, "1"),
-        "start_time": _hms(meeting.start_time),
-        "duration_time": _duration(meeting),
-        "time_zone": meeting.timezone,
-        "formats": ",".join(keys),
+        "shared_group_id_bigint": str(row["group_id"] or ""),
+        "service_body_bigint": str(row["program_id"]),
+        "service_body_name": row["program__name"],
+        "weekday_tinyint": str(row["weekday"] + 1),
+        "venue_type": VENUE_TYPES.get(row["attendance"], "1"),
+        "start_time": _hms(row["start_time"]),
+        "duration_time": _duration(row["duration_minutes"]),
+        "time_zone": row["timezone"],
+        "formats": format_keys,
         "lang_enum": "en",
-        "longitude": str(location.longitude) if location and location.longitude is not None else "",
-        "latitude": str(location.latitude) if location and location.latitude is not None else "",
-        "meeting_name": meeting.name,
-        "location_text": location.name if location else "",
-        "location_info": location.notes if location else "",
-        "location_street": location.address if location else "",
+        "longitude": _text(row["location__longitude"]),
+        "latitude": _text(row["location__latitude"]),
+        "meeting_name": row["name"],
+        "location_text": row["location__name"] or "",
+        "location_info": row["location__notes"] or "",
+        "location_street": row["location__address"] or "",
         "location_city_subsection": "",
         "location_neighborhood": "",
-        "location_municipality": location.city if location else "",
+        "location_municipality": row["location__city"] or "",
         "location_sub_province": "",
-        "location_province": location.state if location else "",
-        "location_postal_code_1": location.postal_code if location else "",
-        "location_nation": location.country if location else "",
-        "comments": meeting.notes,
+        "location_province": row["location__state"] or "",
+        "location_postal_code_1": row["location__postal_code"] or "",
+        "location_nation": row["location__country"] or "",
+        "comments": row["notes"],
         "train_lines": "",
         "bus_lines": "",
-        "phone_meeting_number": meeting.conference_phone,
-        "virtual_meeting_link": meeting.conference_url,
+        "phone_meeting_number": row["conference_phone"],
+        "virtual_meeting_link": row["conference_url"],
         "virtual_meeting_additional_info": " ".join(
-            part for part in (meeting.conference_url_notes, meeting.conference_phone_notes) if part
+            part for part in (row["conference_url_notes"], row["conference_phone_notes"]) if part
         ),
         "contact_name_1": "",
         "contact_phone_1": "",
         "contact_email_1": "",
         "published": "1",
         "root_server_uri": root_uri,
-        "format_shared_id_list": ",".join(str(i) for i in type_ids if i in formats),
+        "format_shared_id_list": format_ids,
     }
     if distance_km is not None:
         item["distance_in_km"] = f"{distance_km:.4f}"
@@ -334,11 +395,85 @@ def semantic_meeting(meeting, *, formats, root_uri, distance_km=None):
     return item
 
 
-def select_fields(item, params):
-    wanted = [key.strip() for key in params.get("data_field_key", "").split(",") if key.strip()]
+def select_fields(item, wanted):
+    """The item with only the data_field_key fields (in that order), or whole when none are asked for."""
     if not wanted:
         return item
     return {key: item[key] for key in wanted if key in item}
+
+
+class SemanticWriter:
+    """Turns meeting rows into GetSearchResults objects; its lookups are loaded once per response."""
+
+    # Meetings share some thousands of sets of types; more than this and the memo starts again, so it stays small.
+    MEMO_LIMIT = 20_000
+
+    def __init__(self, params, *, root_uri, centre=None):
+        self.formats = format_table()
+        self.root_uri = root_uri
+        self.centre = centre
+        self.wanted = [key.strip() for key in params.get("data_field_key", "").split(",") if key.strip()]
+        self.used = set()  # type ids of the meetings written so far, for get_used_formats
+        self._memo = {}
+
+    def format_lists(self, type_ids):
+        """(key strings, ids) of a row's type_ids text, as the formats and format_shared_id_list fields."""
+        found = self._memo.get(type_ids)
+        if found is None:
+            if len(self._memo) >= self.MEMO_LIMIT:
+                self._memo.clear()
+            ids = [pk for pk in sorted(parse_type_ids(type_ids)) if pk in self.formats]
+            keys = [self.formats[pk].key_string for pk in ids]
+            keys.sort(key=lambda key: key not in ("O", "C"))  # BMLT lists Open/Closed first.
+            found = self._memo[type_ids] = (",".join(keys), ",".join(map(str, ids)), ids)
+        return found
+
+    def item(self, row):
+        keys, id_list, ids = self.format_lists(row["type_ids"])
+        self.used.update(ids)
+        distance = None
+        if self.centre is not None:
+            distance = geo.distance_km(*self.centre, row["location__latitude"], row["location__longitude"])
+        item = semantic_meeting(
+            row, format_keys=keys, format_ids=id_list, root_uri=self.root_uri, distance_km=distance
+        )
+        return select_fields(item, self.wanted)
+
+    def items(self, meetings):
+        """All the meetings' objects at once: for a page, which MAX_PAGE_SIZE keeps small."""
+        return [self.item(row) for row in meetings.values(*ROW_FIELDS)]
+
+    def batches(self, meetings):
+        """Lists of objects, BATCH_SIZE at a time, read through a chunked cursor so memory does not grow."""
+        size = BATCH_SIZE
+        batch = []
+        for row in meetings.values(*ROW_FIELDS).iterator(chunk_size=size):
+            batch.append(self.item(row))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def used_formats(self, type_ids=None):
+        """The formats of these type ids, or of the meetings written so far."""
+        ids = self.used if type_ids is None else type_ids
+        return [self.formats[pk].as_semantic() for pk in sorted(ids) if pk in self.formats]
+
+
+def json_chunks(batches, *, used_formats=None):
+    """A GetSearchResults array as JSON text a batch at a time, then used_formats() in an envelope if given."""
+    # The text is what json.dumps, and so JsonResponse, writes for the whole answer, byte for byte.
+    yield '{"meetings": [' if used_formats else "["
+    separator = ""
+    for batch in batches:
+        if batch:
+            # One dumps() per batch; its brackets are dropped so the batches join into one array.
+            yield separator + json.dumps(batch)[1:-1]
+            separator = ", "
+    yield "]"
+    if used_formats:
+        yield ', "formats": ' + json.dumps(used_formats()) + "}"
 
 
 def service_bodies(params):

@@ -1,10 +1,11 @@
 """The Meeting Guide feed, its schema, and a BMLT-compatible semantic API: short views over plain functions."""
 
 import hashlib
+from itertools import chain
 
 from django.conf import settings
 from django.db.models import Count, Max
-from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -65,23 +66,23 @@ def feed_schema(request):
 
 
 def _semantic_search(request):
-    meetings, distances = bmlt.search_meetings(request.GET)
+    meetings, centre = bmlt.search_meetings(request.GET)
     page = bmlt.paginate(request.GET, meetings)
-    formats = bmlt.format_table()
     root_uri = request.build_absolute_uri("/").rstrip("/")
-    items = [
-        bmlt.select_fields(
-            bmlt.semantic_meeting(m, formats=formats, root_uri=root_uri, distance_km=distances.get(m.pk)), request.GET
-        )
-        for m in page
-    ]
-    used = {type_id for m in page for type_id in (t.pk for t in m.types.all())}
-    used_formats = [formats[i].as_semantic() for i in sorted(used) if i in formats]
+    writer = bmlt.SemanticWriter(request.GET, root_uri=root_uri, centre=centre)
     if request.GET.get("get_formats_only") == "1":
-        return used_formats
-    if request.GET.get("get_used_formats") == "1":
-        return {"meetings": items, "formats": used_formats}
-    return items
+        return writer.used_formats(bmlt.used_type_ids(meetings if page is None else page))
+    envelope = request.GET.get("get_used_formats") == "1"
+    if page is not None:
+        items = writer.items(page)
+    else:
+        batches = writer.batches(meetings)
+        items = next(batches, [])
+        if len(items) == bmlt.BATCH_SIZE:
+            # A large answer, up to a whole directory: BMLT clients expect every meeting, so it is streamed.
+            chunks = bmlt.json_chunks(chain([items], batches), used_formats=writer.used_formats if envelope else None)
+            return StreamingHttpResponse(chunks, content_type="application/json")
+    return {"meetings": items, "formats": writer.used_formats()} if envelope else items
 
 
 def _semantic_formats(request):
@@ -89,7 +90,7 @@ def _semantic_formats(request):
     include, exclude = bmlt.int_list(request.GET, "format_ids", low=1)
     keys = {key.strip() for key in request.GET.get("key_strings", "").split(",") if key.strip()}
     if request.GET.get("show_all") != "1" and not include and not keys:
-        used = set(Meeting.types.through.objects.values_list("meetingtype_id", flat=True).distinct())
+        used = bmlt.used_format_ids()
         formats = {pk: entry for pk, entry in formats.items() if pk in used}
     return [
         entry.as_semantic()
@@ -120,6 +121,6 @@ def bmlt_semantic(request):
         payload = handler(request)
     except bmlt.BadRequest as error:
         return JsonResponse({"error": str(error)}, status=400)
-    response = JsonResponse(payload, safe=False)
+    response = payload if isinstance(payload, HttpResponseBase) else JsonResponse(payload, safe=False)
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -205,6 +205,12 @@ def test_it_lists_programs_and_regions_as_service_bodies(client, directory):
         ({"switcher": "GetSearchResults", "lat_val": "nan", "long_val": "1", "geo_width": "1"}, "lat_val"),
         ({"switcher": "GetSearchResults", "formats_comparison_operator": "XOR"}, "AND or OR"),
         ({"switcher": "GetFormats", "format_ids": "a"}, "format_ids"),
+        # Past what the database holds: an error there, so a 400 here rather than a 500.
+        ({"switcher": "GetSearchResults", "meeting_ids": "99999999999999999999"}, "meeting_ids: 99999999999999999999"),
+        ({"switcher": "GetSearchResults", "services": "-99999999999999999999"}, "services: -99999999999999999999"),
+        ({"switcher": "GetSearchResults", "formats": "99999999999999999999"}, "formats: 99999999999999999999"),
+        ({"switcher": "GetSearchResults", "SearchString": "hope\x00"}, "NUL"),
+        ({"switcher": "GetSearchResults", "page_num": "0"}, "page_num must be between 1"),
     ],
 )
 def test_it_answers_bad_parameters_with_400(client, directory, params, message):

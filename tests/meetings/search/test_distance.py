@@ -28,10 +28,24 @@ def test_it_computes_the_same_distance_in_the_database(a, b, known_km):
     assert row["d"] == pytest.approx(known_km, rel=0.005)
 
 
-def test_it_draws_a_bounding_box_that_contains_the_circle():
-    south, north, west, east = geo.bounding_box(39.9526, -75.1652, 16.1)
-    for lat, lon in [(39.9526 + 0.144, -75.1652), (39.9526, -75.1652 + 0.188), (39.9526 - 0.144, -75.1652 - 0.188)]:
-        assert south <= lat <= north and west <= lon <= east
+# (centre, radius km, a meeting's place just inside the circle): where a plain lat/lon box falls short.
+EDGES = [
+    ((39.9526, -75.1652), 16.1, (39.9526 + 0.144, -75.1652)),  # Philadelphia: due north
+    ((-16.5, 179.9), 25, (-16.5, -179.95)),  # Fiji: across the 180th meridian, east
+    ((65.0, -179.9), 40, (65.0, 179.8)),  # Chukotka: across the 180th meridian, west
+    ((89.9, 0.0), 50, (89.8, 180.0)),  # the North Pole within the circle: every longitude
+    # At 70°N the circle is widest north of its centre, where a box of radius / cos(latitude) is too narrow.
+    ((70.0, 20.0), 1500, (75.1, 62.5)),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("centre", "radius_km", "place"), EDGES)
+def test_its_box_holds_every_place_within_the_radius(centre, radius_km, place):
+    assert geo.distance_km(*centre, *place) <= radius_km, "the case itself must be inside the circle"
+    meeting = make_meeting(location=make_location(latitude=place[0], longitude=place[1]))
+    make_meeting(location=make_location(latitude=-centre[0], longitude=centre[1] / 2))  # far away
+    assert list(Meeting.objects.filter(geo.box_q(*centre, radius_km))) == [meeting]
 
 
 @pytest.mark.parametrize(
