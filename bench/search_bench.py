@@ -58,6 +58,28 @@ SEARCHES = [
     ("deep page (page 200)", "page=200"),
     ("empty search", ""),
 ]
+# The directory's other pages that read many meetings: timed like the searches, reported beside them (the
+# issue's latency targets are for the searches). "{meeting}" is the slug of a listed meeting of the data.
+PAGES = [
+    ("programs", "/programs/"),
+    ("compare programs", "/programs/compare/"),
+    ("a program's meetings (AA)", "/programs/aa/"),
+    ("a program's meetings, page 1,000", "/programs/aa/?page=1000"),
+    ("a meeting", "/meetings/{meeting}/"),
+    (
+        "BMLT: Tuesday, in person, 25 a page",
+        "/client_interface/json/?switcher=GetSearchResults&weekdays=3&venue_types=1&page_size=25",
+    ),
+    (
+        "BMLT: 10 miles around Chicago",
+        "/client_interface/json/?switcher=GetSearchResults&lat_val=41.88&long_val=-87.63&geo_width=10",
+    ),
+    (
+        "BMLT: the 20 nearest",
+        "/client_interface/json/?switcher=GetSearchResults&lat_val=41.88&long_val=-87.63&geo_width=-20",
+    ),
+    ("BMLT: formats in use", "/client_interface/json/?switcher=GetFormats"),
+]
 INVALID = [("day=9", "day=9"), ("starts_after=25:99", "starts_after=25:99"), ("radius=-5", "radius=-5")]
 SEARCH_PATH = "/meetings/"
 API_PATH = "/api/meetings"
@@ -144,6 +166,31 @@ def measure_in_process(runs):
     invalid = {label: client.get(url(query)).status_code for label, query in INVALID}
     print(f"    invalid requests: {invalid}", flush=True)
     return rows, invalid
+
+
+def measure_pages(runs):
+    """The other pages of PAGES, timed in turns like the searches (in-process, page cache off)."""
+    from django.test import Client
+
+    from meetings.models import Meeting
+
+    client = Client()
+    slug = Meeting.objects.listed().order_by("pk").values_list("slug", flat=True).first() or "none"
+    paths = [path.format(meeting=slug) for _label, path in PAGES]
+
+    def fetch(path):
+        response = client.get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        return response.status_code
+
+    rows = []
+    for (label, _path), path, (summary, status) in zip(
+        PAGES, paths, time_interleaved([lambda p=path: fetch(p) for path in paths], runs), strict=True
+    ):
+        rows.append({"page": label, "path": path, "status": status, **summary})
+        print(f"    {label:40} {summary['median_ms']:8.1f} ms median {summary['p95_ms']:8.1f} ms p95  HTTP {status}")
+    return rows
 
 
 def profile_queries(rows):
@@ -448,6 +495,8 @@ def run_phase(args):
         print("   in-process (test Client, page cache off):", flush=True)
         in_process, invalid = measure_in_process(args.runs)
         entry = {"backend": backend, "meetings": size, "in_process": in_process, "invalid": invalid}
+        print("   other pages, in-process (page cache off):", flush=True)
+        entry["pages"] = measure_pages(args.runs)
         if backend == "postgresql":
             print("   SQL queries of one request (page cache off; cold = Django's cache emptied first):", flush=True)
             entry["slowest"] = profile_queries(in_process)
@@ -508,6 +557,30 @@ def table(title, rows_by_size, queries=False):
             same = len(set(counts.values())) == 1
             cells.append(next(iter(counts.values())) if same else "; ".join(f"{s:,}: {c}" for s, c in counts.items()))
         lines.append(f"| {label} | `{query or '(none)'}` | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def page_lines(backend, results):
+    """The other pages' table (median / p95 per size), when the run measured them."""
+    measured = [r for r in results if r.get("pages")]
+    if not measured:
+        return []
+    lines = [
+        f"**{backend}, other pages, in-process** (milliseconds: median / p95; page cache off; not among the "
+        "issue's targets, which are for the searches)",
+        "",
+        "| page | path | " + " | ".join(f"{r['meetings']:,} meetings" for r in measured) + " |",
+        "|---|---|" + "---:|" * len(measured),
+    ]
+    for index, (label, path) in enumerate(PAGES):
+        cells = []
+        for r in measured:
+            row = r["pages"][index]
+            cells.append(
+                f"{row['median_ms']:,.1f} / {row['p95_ms']:,.1f}"
+                + ("" if row["status"] == 200 else f" (HTTP {row['status']})")
+            )
+        lines.append(f"| {label} | `{path}` | " + " | ".join(cells) + " |")
     return lines + [""]
 
 
@@ -787,6 +860,7 @@ def report(args, info, phases, command):
             ),
             "",
         ]
+        lines += page_lines(backend, results)
         lines += slowest_lines(results)
         http = {r["meetings"]: r["http"] for r in results if "http" in r}
         if http:

@@ -401,11 +401,15 @@ def occurrence_state(meeting, now):
     """For a result row: whether it is in progress, and minutes until it starts (None when far off)."""
     from meetings.timeutil import local_datetime, next_start
 
-    zone = meeting.zone
+    zone = get_zone(meeting.timezone) or meeting.zone
     start = next_start(meeting.weekday, meeting.start_time, zone, now)
-    previous = start - timedelta(days=7)
-    previous = local_datetime(previous.astimezone(zone).date(), meeting.start_time, zone)
     duration = timedelta(minutes=meeting.duration_minutes)
-    in_progress = previous <= now < previous + duration or start <= now < start + duration
+    in_progress = start <= now < start + duration
+    # The previous occurrence (a week earlier, give or take a daylight-saving hour) can only still be running
+    # when the next one is nearly a week away: worked out for those rows only, as it costs a row's time again.
+    if not in_progress and start - now > timedelta(days=7) - duration - timedelta(hours=2):
+        previous = start - timedelta(days=7)
+        previous = local_datetime(previous.astimezone(zone).date(), meeting.start_time, zone)
+        in_progress = previous <= now < previous + duration
     minutes = int((start - now).total_seconds() // 60)
     return {"start": start, "in_progress": in_progress, "minutes_until": minutes}
