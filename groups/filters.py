@@ -1,14 +1,16 @@
 """Filters over programs: the attribute filters the compare page (and any other program list) uses."""
 
-from datetime import UTC
+from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When, Window
-from django.db.models.functions import ExtractHour, ExtractMinute, Mod, RowNumber
+from django.core.cache import cache
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import (
+    MEETING_COUNTS_SECONDS,
     Abstinence,
     Approach,
     Audience,
@@ -18,8 +20,9 @@ from groups.models import (
     SpiritualBasis,
     Substances,
 )
-from meetings.models import Attendance, Meeting
-from meetings.timeutil import get_zone, next_start, sunday_weekday
+from meetings.models import Attendance, Meeting, MeetingType, has_type
+from meetings.search import Clock, meeting_zones
+from meetings.timeutil import get_zone, next_start
 
 
 class ProgramFilter(django_filters.FilterSet):
@@ -141,30 +144,45 @@ ATTENDANCE = {
     "online": [Attendance.ONLINE, Attendance.HYBRID],
     "in_person": [Attendance.IN_PERSON, Attendance.HYBRID],
 }
+# Meeting types an answer can ask a program's meetings to have.
+TYPE_CODES = ("medication-friendly", "women", "men")
 SOONEST = 3
 # Meetings ranked per program by the database, before the exact (DST-aware) order is computed; the
 # margin covers a DST change in the coming week, which moves a zone's meetings by an hour.
 CANDIDATES = 12
-DAY, WEEK = 24 * 60, 7 * 24 * 60
+# The soonest meetings are looked for in the next few hours first: one range of the covering index on
+# utc_start (about 9,000 entries at 250,000 meetings, a few ms), where ranking every fitting meeting of the
+# week read up to all of them (seconds). Only programs with fewer than SOONEST there are ranked over the
+# week, which reads all their meetings: cheap for a small program, about 30 ms for NA's 40,000 when few of
+# them fit (men's, medication-friendly, in person). Longer windows cost more than they saved.
+WINDOW_HOURS = 6
+# How many active meetings each program has of each kind the answers ask about, kept as long as the
+# program counts (groups.models.MEETING_COUNTS_SECONDS): a program with none is not looked for at all
+# (for a large program, finding that it has none read all its meetings). So a program's first fitting
+# meeting can take that long to make it fit; the meetings shown are always read live.
+FIT_COUNTS_KEY = "finder-fit-counts"
+# What a soonest meeting shows (templates/groups/finder.html), and nothing else. (A field the template
+# starts to show and this lacks costs a query per meeting: tests/groups/test_finder.py pins the queries.)
+MEETING_FIELDS = (
+    *("name", "slug", "weekday", "start_time", "end_time", "timezone", "attendance", "program"),
+    *("location__name", "location__city"),
+)
 
 
-def _has_type(code):
-    through = Meeting.types.through
-    return Exists(through.objects.filter(meeting_id=OuterRef("pk"), meetingtype__code=code))
-
-
-def _meeting_conditions(program, answers):
-    """What a program's meetings must also be for it to fit, as (Q, reason) pairs."""
-    conditions = []
+def _meeting_needs(program, answers):
+    """What a program's meetings must also be for it to fit: (type codes, attendances or None, reasons)."""
+    codes, attendance, reasons = [], None, []
     if answers.get("medication") == "yes" and program.medication == Medication.VARIES:
-        conditions.append((_has_type("medication-friendly"), None))
+        codes.append("medication-friendly")
     gender = answers.get("gender")
     if gender in ("women", "men") and program.gender_focus == GenderFocus.EVERYONE:
-        conditions.append((_has_type(gender), REASONS[("gender_meetings", gender)]))
-    attendance = answers.get("attendance")
-    if attendance in ATTENDANCE:
-        conditions.append((Q(attendance__in=ATTENDANCE[attendance]), REASONS[("attendance", attendance)]))
-    return conditions
+        codes.append(gender)
+        reasons.append(REASONS[("gender_meetings", gender)])
+    answer = answers.get("attendance")
+    if answer in ATTENDANCE:
+        attendance = tuple(ATTENDANCE[answer])
+        reasons.append(REASONS[("attendance", answer)])
+    return tuple(codes), attendance, reasons
 
 
 def _program_reasons(program, answers):
@@ -179,44 +197,88 @@ def _program_reasons(program, answers):
     return reasons
 
 
-def _soonest_starts(fitting, *, now):
-    """{meeting pk: next start} for the SOONEST fitting meetings of each program, in two queries.
+def _fit_counts():
+    """({type code: id}, {program id: [(attendance, frozenset of the TYPE_CODES it has, active meetings)]})."""
+    return cache.get_or_set(FIT_COUNTS_KEY, _count_fits, MEETING_COUNTS_SECONDS)
 
-    The database ranks each program's meetings by minutes until their next start, using each zone's
-    offset from UTC right now (one CASE branch per zone in use); Python then computes the exact next
-    start, across any DST change, of the CANDIDATES best-ranked per program and keeps the soonest.
-    """
-    meetings = Meeting.objects.active().filter(fitting).order_by()
-    names = set(meetings.values_list("timezone", flat=True).distinct())
-    zones = {name: zone for name in names if (zone := get_zone(name)) is not None}
-    if not zones:
-        return {}
-    offsets = [
-        When(timezone=name, then=Value(int(now.astimezone(zone).utcoffset().total_seconds() // 60)))
-        for name, zone in zones.items()
-    ]
-    utc = now.astimezone(UTC)
-    utc_minute = sunday_weekday(utc) * DAY + utc.hour * 60 + utc.minute
-    local_minute = F("weekday") * DAY + ExtractHour("start_time") * 60 + ExtractMinute("start_time")
-    # Two weeks added keep the dividend positive: a local minute minus an offset of up to +14 hours
-    # minus the current minute is never below minus two weeks.
-    delay = Mod(local_minute - Case(*offsets, default=Value(0)) - utc_minute + 2 * WEEK, WEEK)
-    ranked = meetings.filter(timezone__in=zones).annotate(
-        rank=Window(RowNumber(), partition_by=F("program_id"), order_by=[delay.asc(), F("pk").asc()])
+
+def _count_fits():
+    type_ids = dict(MeetingType.objects.filter(code__in=TYPE_CODES).values_list("code", "pk"))
+    names = {code.replace("-", "_"): code for code in type_ids}
+    flags = {name: ExpressionWrapper(has_type(type_ids[code]), BooleanField()) for name, code in names.items()}
+    # One grouped query (a few hundred rows), answered from the covering index of listed meetings.
+    rows = Meeting.objects.active().order_by().annotate(**flags).values("program_id", "attendance", *names)
+    counts = {}
+    for row in rows.annotate(n=Count("*")):
+        has = frozenset(code for name, code in names.items() if row[name])
+        counts.setdefault(row["program_id"], []).append((row["attendance"], has, row["n"]))
+    return type_ids, counts
+
+
+def _fitting(wanted, type_ids):
+    """Meetings fitting `wanted`: {(type codes, attendances or None): [program ids]}."""
+    condition = Q(pk__in=[])
+    for (codes, attendance), program_ids in wanted.items():
+        fits = Q(program_id__in=program_ids)
+        for code in codes:
+            fits &= has_type(type_ids[code])
+        if attendance is not None:
+            fits &= Q(attendance__in=attendance)
+        condition |= fits
+    return condition
+
+
+def _ranked(meetings, clock):
+    """{program id: [(pk, weekday, start_time, zone name)]}: each program's CANDIDATES soonest by the index."""
+    ranked = meetings.annotate(
+        rank=Window(RowNumber(), partition_by=F("program_id"), order_by=[clock.minutes_until().asc(), F("pk").asc()])
     )
-    starts = {}
+    candidates = {}
     for pk, program_id, weekday, start_time, zone_name in ranked.filter(rank__lte=CANDIDATES).values_list(
         "pk", "program_id", "weekday", "start_time", "timezone"
     ):
-        starts.setdefault(program_id, []).append((next_start(weekday, start_time, zones[zone_name], now), pk))
-    return {pk: start for items in starts.values() for start, pk in sorted(items)[:SOONEST]}
+        candidates.setdefault(program_id, []).append((pk, weekday, start_time, zone_name))
+    return candidates
+
+
+def _soonest_starts(wanted, type_ids, *, now):
+    """{meeting pk: next start} for the SOONEST fitting meetings of each program, in one or two queries.
+
+    `wanted` is {(type codes, attendances or None): [program ids]}. The database ranks the fitting meetings
+    starting in the next WINDOW_HOURS (exactly, in each meeting's zone: meetings.search.Clock), then all
+    the fitting meetings of the programs with fewer than SOONEST there, by minutes until their next start
+    from the indexed UTC minute of the week. Python then computes the exact next start, across any DST
+    change, of the CANDIDATES best-ranked per program and keeps the soonest.
+    """
+    meetings = Meeting.objects.active().order_by()
+    # From a minute before now: the window starts after the clock's minute, and a meeting starting at
+    # `now` itself is next (next_start); one that started seconds ago only takes a candidate's place.
+    clock = Clock.at(now - timedelta(minutes=1), meeting_zones(), WINDOW_HOURS)
+    window = clock.starting_within(WINDOW_HOURS)
+    candidates = _ranked(meetings.filter(_fitting(wanted, type_ids) & window), clock)
+    short = {}
+    for needs, program_ids in wanted.items():
+        if few := [pk for pk in program_ids if len(candidates.get(pk, ())) < SOONEST]:
+            short[needs] = few
+    if short:
+        candidates.update(_ranked(meetings.filter(_fitting(short, type_ids)), clock))
+    starts = {}
+    for program_candidates in candidates.values():
+        exact = sorted(
+            (next_start(weekday, start_time, zone, now), pk)
+            for pk, weekday, start_time, zone_name in program_candidates
+            if (zone := get_zone(zone_name)) is not None
+        )
+        starts.update((pk, start) for start, pk in exact[:SOONEST])
+    return starts
 
 
 def find_programs(answers, *, now):
     """Programs that fit the finder's answers, each with why it fits and its next meetings.
 
-    A fixed number of queries whatever the number of programs or meetings: the programs, the zones and
-    the best-ranked start times of their fitting meetings, and the soonest few for display (with types).
+    A fixed number of queries whatever the number of programs or meetings: the programs, the counts of
+    fitting meetings (cached: two queries every few minutes), the best-ranked start times of fitting
+    meetings (in the next hours, then over the week for programs with few), and the soonest few to show.
     """
     programs = Program.objects.order_by("name")
     for question, answer in answers.items():
@@ -224,24 +286,36 @@ def find_programs(answers, *, now):
             field, values = FITS[(question, answer)]
             programs = programs.filter(**{f"{field}__in": values})
     programs = list(programs)
+    if not programs:
+        return []
+    type_ids, counts = _fit_counts()
 
-    matches, fitting = [], Q(pk__in=[])
+    matches, wanted = [], {}
     for program in programs:
-        conditions = _meeting_conditions(program, answers)
-        query = Q(program=program)
-        for condition, _reason in conditions:
-            query &= condition
-        fitting |= query
-        reasons = _program_reasons(program, answers) + [reason for _c, reason in conditions if reason]
-        matches.append({"program": program, "reasons": reasons, "needs_meetings": bool(conditions), "meetings": []})
+        codes, attendance, reasons = _meeting_needs(program, answers)
+        needs_meetings = bool(codes) or attendance is not None
+        fits = sum(
+            n
+            for kind, has, n in counts.get(program.pk, ())
+            if has.issuperset(codes) and (attendance is None or kind in attendance)
+        )
+        # A program that fits only through some of its meetings is shown only if it has such meetings.
+        if needs_meetings and not fits:
+            continue
+        if fits:
+            wanted.setdefault((codes, attendance), []).append(program.pk)
+        reasons = _program_reasons(program, answers) + reasons
+        matches.append({"program": program, "reasons": reasons, "needs_meetings": needs_meetings, "meetings": []})
 
-    soonest = _soonest_starts(fitting, now=now) if programs else {}
-    loaded = Meeting.objects.filter(pk__in=soonest).for_display() if soonest else []
+    soonest = _soonest_starts(wanted, type_ids, now=now) if wanted else {}
+    loaded = Meeting.objects.filter(pk__in=soonest).select_related("location").only(*MEETING_FIELDS).order_by()
+    programs_by_id = {program.pk: program for program in programs}
     by_program = {}
     for meeting in sorted(loaded, key=lambda meeting: soonest[meeting.pk]):
         meeting.next_start = soonest[meeting.pk]
+        meeting.program = programs_by_id[meeting.program_id]  # loaded already: not joined again per meeting
         by_program.setdefault(meeting.program_id, []).append(meeting)
     for match in matches:
         match["meetings"] = by_program.get(match["program"].pk, [])
-    # A program that fits only through some of its meetings is shown only if it has such meetings.
+    # The counts may be minutes old: a program whose fitting meetings have all gone since is not shown.
     return [match for match in matches if match["meetings"] or not match["needs_meetings"]]

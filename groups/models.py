@@ -1,7 +1,11 @@
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThanOrEqual
 from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,13 +79,114 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(audience=Audience.FAMILY)
 
     def with_meeting_counts(self):
-        from meetings.models import Status
+        """These programs as a list, each with meeting_count, online_count and in_person_count set.
 
-        return self.annotate(
-            meeting_count=models.Count(
-                "meetings", filter=~Q(meetings__status=Status.INACTIVE) & Q(meetings__deleted_at__isnull=True)
-            )
-        ).order_by("name")
+        The counts come from listed_meeting_counts() (cached), not from a join to every meeting, so the
+        list costs one query whatever the number of meetings. This ends a chain: filter first.
+        """
+        counts = listed_meeting_counts()
+        programs = list(self)
+        for program in programs:
+            program.meeting_count, program.online_count, program.in_person_count = counts.get(program.pk, (0, 0, 0))
+        return programs
+
+
+# Counting the listed meetings of every program at each request read every meeting (about 300 ms at
+# 250,000), so the program pages read counts kept in the shared cache instead. Nothing clears them early
+# (imports write in bulk, without signals): a count is at most MEETING_COUNTS_SECONDS old. A new or removed
+# meeting is in or out of the lists at once; only the numbers (and page boundaries) wait.
+MEETING_COUNTS_SECONDS = 5 * 60
+MEETING_COUNTS_CACHE_KEY = "program-meeting-counts"
+
+
+def listed_meeting_counts():
+    """{program id: (total, online, in person)} of listed meetings; hybrid ones count as online and in person."""
+    return cache.get_or_set(MEETING_COUNTS_CACHE_KEY, _count_listed_meetings, MEETING_COUNTS_SECONDS)
+
+
+def _count_listed_meetings():
+    from meetings.models import Attendance, Meeting
+
+    # One grouped query (about 60 rows); PostgreSQL reads it from the partial covering index of listed
+    # meetings (meeting_listed_clock_idx), without visiting the table.
+    rows = Meeting.objects.listed().order_by().values_list("program_id", "attendance").annotate(n=Count("*"))
+    counts = {}
+    for program_id, attendance, n in rows:
+        total, online, in_person = counts.get(program_id, (0, 0, 0))
+        counts[program_id] = (
+            total + n,
+            online + (n if attendance != Attendance.IN_PERSON else 0),
+            in_person + (n if attendance != Attendance.ONLINE else 0),
+        )
+    return counts
+
+
+class DayOrderedMeetings:
+    """A program's listed meetings by day and time, for a Paginator: counted and paged from cached slot counts.
+
+    Counting a large program's meetings (about 145,000 for AA) and reaching a deep page with OFFSET read
+    every meeting before the page (1.5 s for page 1,500). Instead, how many listed meetings the program has
+    at each weekday and start time (a "slot"; a few hundred per program) is cached like the counts, and a
+    page is read as "the k-th meeting on from slot (weekday, start time)": a short range of an index in day
+    order (meeting_program_day_idx, or meeting_day_time_idx for AA), where k is less than one slot's size.
+    """
+
+    # The pk breaks ties, so that a meeting has one place in the order and so on one page only.
+    ORDER = ("weekday", "start_time", "name", "pk")
+    # What includes/meeting_row.html shows, and nothing else: building 50 full rows with their program,
+    # group and region cost more than the query. (A field the row starts to show and this lacks costs a
+    # query per row: tests/groups/test_program_detail.py pins the number of queries.)
+    ROW_FIELDS = (
+        *("name", "slug", "weekday", "start_time", "end_time", "timezone", "attendance", "status", "program"),
+        *("location__name", "location__city"),
+    )
+
+    def __init__(self, program):
+        from meetings.models import Meeting
+
+        self.program = program
+        self.meetings = Meeting.objects.listed().filter(program=program)
+
+    @cached_property
+    def slots(self):
+        """[(weekday, start_time, number of meetings)] in day order, read once per request."""
+        key = f"program-meeting-slots:{self.program.pk}"
+        return cache.get_or_set(key, self._count_slots, MEETING_COUNTS_SECONDS)
+
+    def _count_slots(self):
+        slots = self.meetings.order_by("weekday", "start_time").values_list("weekday", "start_time")
+        return list(slots.annotate(n=Count("*")))
+
+    def count(self):
+        return sum(n for _weekday, _start_time, n in self.slots)
+
+    def __getitem__(self, page):
+        """The meetings of a slice [start:stop] (what Paginator asks for), in one query with their details."""
+        from meetings.models import Meeting
+
+        start, stop = page.start or 0, page.stop
+        slot, before = self._slot_at(start)
+        if slot is None or stop <= start:
+            return []
+        # (weekday, start_time) >= (w, t) is one range of an index, where "weekday > w or (weekday = w and
+        # start_time >= t)" is not. Django 5.2's lookup for composite keys (not documented on its own yet)
+        # writes that row comparison, or the OR on SQLite.
+        from_slot = TupleGreaterThanOrEqual(Tuple(F("weekday"), F("start_time")), slot)
+        ids = self.meetings.filter(from_slot).order_by(*self.ORDER).values("pk")[start - before : stop - before]
+        rows = Meeting.objects.filter(pk__in=ids).select_related("location").prefetch_related("types")
+        meetings = list(rows.only(*self.ROW_FIELDS).order_by(*self.ORDER))
+        for meeting in meetings:
+            meeting.program = self.program  # every row's, already loaded: not joined again per row
+        return meetings
+
+    def _slot_at(self, position):
+        """The slot of the meeting at this position in day order, and how many meetings come before the slot."""
+        before = 0
+        for weekday, start_time, n in self.slots:
+            if before + n > position:
+                return (weekday, start_time), before
+            before += n
+        return None, before
 
 
 class ProgramManager(models.Manager.from_queryset(ProgramQuerySet)):
@@ -145,6 +250,10 @@ class Program(models.Model):
     def get_absolute_url(self):
         return reverse("groups:program", args=[self.slug])
 
+    def listed_meetings(self):
+        """The meetings shown on the program's page, in day order, ready for a Paginator."""
+        return DayOrderedMeetings(self)
+
     def clean(self):
         if self.audience == Audience.RECOVERY and self.abstinence == Abstinence.NOT_APPLICABLE:
             raise ValidationError(
@@ -171,7 +280,7 @@ class Program(models.Model):
             {
                 "field": field,
                 "label": label,
-                "value": getattr(self, f"get_{field}_display")(),
+                "value": fact_display(field, getattr(self, field)),
                 "verified": getattr(self, field) != UNKNOWN,
                 "sources": self.sources_for(field),
             }
@@ -180,7 +289,17 @@ class Program(models.Model):
 
     @property
     def unverified_facts(self):
-        return [fact["label"] for fact in self.facts() if not fact["verified"]]
+        return [label for field, label in self.FACT_FIELDS if getattr(self, field) == UNKNOWN]
+
+
+# Each fact's choices as a dict, built once: get_FOO_display() rebuilds one (hashing every lazy label) at
+# each call, and seven calls per program were a good part of rendering the compare page and the finder.
+_FACT_CHOICES = {field: dict(Program._meta.get_field(field).flatchoices) for field, _label in Program.FACT_FIELDS}
+
+
+def fact_display(field, value):
+    """What get_<field>_display() gives for a fact's value, in the current language."""
+    return force_str(_FACT_CHOICES[field].get(value, value))
 
 
 class GroupManager(models.Manager):

@@ -1,33 +1,24 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from groups.filters import ATTENDANCE, FinderForm, ProgramFilter, find_programs
+from groups.filters import FinderForm, ProgramFilter, find_programs
 from groups.models import Program
-from meetings.models import Meeting, Status
 
-ONLINE, IN_PERSON, INACTIVE = ATTENDANCE["online"], ATTENDANCE["in_person"], Status.INACTIVE
 FACT_LABELS = [label for _field, label in Program.FACT_FIELDS]
 
 
 def program_detail(request, slug):
     program = get_object_or_404(Program, slug=slug)
-    meetings = Meeting.objects.listed().filter(program=program).for_display().in_day_order()
-    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    page = Paginator(program.listed_meetings(), 50).get_page(request.GET.get("page"))
     return render(request, "groups/program_detail.html", {"program": program, "page": page})
 
 
 def program_compare(request):
-    programs = Program.objects.with_meeting_counts().annotate(
-        online_count=Count("meetings", filter=Q(meetings__attendance__in=ONLINE) & ~Q(meetings__status=INACTIVE)),
-        in_person_count=Count(
-            "meetings", filter=Q(meetings__attendance__in=IN_PERSON) & ~Q(meetings__status=INACTIVE)
-        ),
-    )
-    filterset = ProgramFilter(request.GET or None, queryset=programs)
+    filterset = ProgramFilter(request.GET or None, queryset=Program.objects.all())
     valid = filterset.is_valid() if request.GET else True
-    context = {"filterset": filterset, "programs": filterset.qs if valid else [], "fact_labels": FACT_LABELS}
+    programs = filterset.qs.with_meeting_counts() if valid else []
+    context = {"filterset": filterset, "programs": programs, "fact_labels": FACT_LABELS}
     return render(request, "groups/compare.html", context, status=200 if valid else 400)
 
 

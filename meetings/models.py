@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.timeutil import offset_minutes
+from meetings.timeutil import get_zone, offset_minutes
 
 # The shape of an IANA zone name ("UTC", "America/Argentina/Buenos_Aires"). The database checks the
 # shape; clean() checks the name against the zone database, whose list changes with tzdata releases
@@ -529,7 +529,8 @@ class Meeting(models.Model):
 
     @property
     def zone(self):
-        return zoneinfo.ZoneInfo(self.timezone)
+        # timeutil.get_zone keeps every zone it built; ZoneInfo() keeps only the last eight.
+        return get_zone(self.timezone) or zoneinfo.ZoneInfo(self.timezone)
 
     CLOCK_INPUTS = frozenset({"weekday", "start_time", "end_time", "timezone"})
 

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Status
 from tests.factories import make_meeting, make_program
@@ -25,6 +26,28 @@ def test_it_counts_listed_meetings_per_program_but_not_inactive_ones(client):
     make_meeting(program=program, status=Status.INACTIVE)
     response = client.get(reverse("programs"))
     assert "2 meetings listed" in response.content.decode()
+
+
+def test_it_does_not_count_deleted_meetings(client):
+    program = make_program(name="SMART Recovery")
+    make_meeting(program=program)
+    make_meeting(program=program, deleted_at=timezone.now())
+    assert "1 meeting listed" in client.get(reverse("programs")).content.decode()
+
+
+def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_programs(client, django_assert_num_queries):
+    make_meeting(program=make_program())
+    # The programs, every program's meeting counts in one grouped query, and the "is this sample data?"
+    # check every page makes; the last two are then kept (tests/groups/test_program_counts_cache.py).
+    with django_assert_num_queries(3):
+        client.get(reverse("programs"))
+    with django_assert_num_queries(1):
+        client.get(reverse("programs"))
+    for _ in range(5):
+        make_meeting(program=make_program())
+    with django_assert_num_queries(1):
+        response = client.get(reverse("programs"))
+    assert len(response.context["recovery_programs"]) == 6
 
 
 def test_it_says_when_listings_are_sample_data(client):

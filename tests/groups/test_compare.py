@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Attendance, Status
 from tests.factories import make_meeting, make_program
@@ -85,11 +86,40 @@ def test_it_sets_no_cookies_and_has_no_inline_script_or_style(client):
     assert "<script" not in html and "style=" not in html
 
 
+def test_it_counts_no_deleted_meeting_online_or_in_person(client):
+    program = make_program(name="Counted")
+    make_meeting(program=program, attendance=Attendance.ONLINE)
+    make_meeting(program=program, attendance=Attendance.IN_PERSON)
+    for attendance in (Attendance.ONLINE, Attendance.HYBRID, Attendance.IN_PERSON):
+        make_meeting(program=program, attendance=attendance, deleted_at=timezone.now())
+    response = client.get(URL)
+    counted = next(p for p in response.context["programs"] if p.name == "Counted")
+    assert (counted.meeting_count, counted.online_count, counted.in_person_count) == (2, 1, 1)
+    html = response.content.decode()
+    assert "2 meetings" in html
+    assert "Online: 1 · In person: 1" in html
+
+
+def test_it_counts_for_every_program_still_after_a_filter(client):
+    secular = make_program(name="Secular One", spiritual_basis="secular")
+    make_meeting(program=secular, attendance=Attendance.HYBRID)
+    make_meeting(program=make_program(name="Spiritual One"), attendance=Attendance.ONLINE)
+    client.get(URL)  # the counts of every program, kept
+    response = client.get(URL, {"spiritual_basis": "secular"})
+    [counted] = response.context["programs"]
+    assert (counted.name, counted.meeting_count, counted.online_count, counted.in_person_count) == (
+        "Secular One",
+        1,
+        1,
+        1,
+    )
+
+
 def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_programs(client, django_assert_num_queries):
     for _ in range(2):
         make_meeting(program=make_program(sources=[{"fact": "approach", "text": "S1"}]))
     client.get(URL)  # warms the cached "is this sample data?" check every page makes
-    # One query: the programs with their meeting counts annotated.
+    # One query: the programs; their meeting counts are kept in the cache (test_program_counts_cache.py).
     with django_assert_num_queries(1):
         client.get(URL)
     for _ in range(10):

@@ -1,11 +1,17 @@
 import html as html_lib
 import re
+import time as pytime
 from datetime import UTC, datetime, time
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from groups.filters import find_programs
+from groups.filters import FIT_COUNTS_KEY, find_programs
+from groups.models import MEETING_COUNTS_SECONDS
 from meetings.models import Attendance, Status
 from tests.factories import make_meeting, make_program, make_type
 
@@ -137,20 +143,113 @@ def test_it_keeps_the_referral_list_and_offers_to_add_meetings(client, programs)
     assert "Your list: 1 meeting" in html
 
 
+# Wednesday 2026-01-07 12:00 UTC = 07:00 in New York (the factories' zone); weekday 3 = Wednesday.
+WEDNESDAY_NOON_UTC = datetime(2026, 1, 7, 12, 0, tzinfo=UTC)
+
+
 def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_programs(client, django_assert_num_queries):
     make_meeting(program=make_program(spiritual_basis="secular"), attendance=Attendance.ONLINE)
-    client.get(URL, {"basis": "secular"})  # warms the cached "is this sample data?" check every page makes
-    # Programs; zones in use; each program's best-ranked start times; the soonest meetings; their types.
-    with django_assert_num_queries(5):
+    with mock.patch("groups.views.timezone.now", return_value=WEDNESDAY_NOON_UTC):
+        # Warms what is kept between requests: the counts of fitting meetings, the zones' offsets and
+        # the "is this sample data?" check every page makes.
         client.get(URL, {"basis": "secular"})
-    for _ in range(8):
-        program = make_program(spiritual_basis="secular")
-        for _ in range(4):
-            make_meeting(program=program, attendance=Attendance.ONLINE)
-    with django_assert_num_queries(5):
-        response = client.get(URL, {"basis": "secular"})
+        # Programs; the fitting meetings starting in the next hours, ranked; the same over the week for
+        # programs with fewer than three there (every one here: theirs are at 19:00); the soonest ones.
+        with django_assert_num_queries(4):
+            client.get(URL, {"basis": "secular"})
+        for _ in range(8):
+            program = make_program(spiritual_basis="secular")
+            for _ in range(4):
+                make_meeting(program=program, attendance=Attendance.ONLINE)
+        cache.delete(FIT_COUNTS_KEY)  # or the new programs would wait for the counts to be taken again
+        client.get(URL, {"basis": "secular"})
+        with django_assert_num_queries(4):
+            response = client.get(URL, {"basis": "secular"})
     assert len(response.context["matches"]) == 9
-    assert all(len(match["meetings"]) <= 3 for match in response.context["matches"])
+    assert [len(match["meetings"]) for match in response.context["matches"]].count(3) == 8
+
+
+def test_it_does_not_rank_the_week_when_the_next_hours_hold_three_of_every_program(client, django_assert_num_queries):
+    program = make_program(spiritual_basis="secular")
+    for hour in (8, 9, 10):
+        make_meeting(program=program, weekday=3, start_time=time(hour), end_time=None)
+    with mock.patch("groups.views.timezone.now", return_value=WEDNESDAY_NOON_UTC):
+        client.get(URL, {"basis": "secular"})
+        # Programs; the fitting meetings starting in the next hours, ranked; the soonest ones.
+        with django_assert_num_queries(3):
+            response = client.get(URL, {"basis": "secular"})
+    [match] = response.context["matches"]
+    assert [meeting.start_time.hour for meeting in match["meetings"]] == [8, 9, 10]
+
+
+def test_it_adds_later_meetings_when_the_next_hours_hold_fewer_than_three():
+    quiet = make_program(name="Quiet")
+    for name, weekday, start in [
+        ("Friday", 5, time(9)),
+        ("Soon", 3, time(8)),
+        ("Tonight", 3, time(19)),
+        ("Thursday", 4, time(9)),
+        ("Sooner", 3, time(7, 30)),
+    ]:
+        make_meeting(program=quiet, name=name, weekday=weekday, start_time=start, end_time=None)
+    busy = make_program(name="Busy")
+    for hour in (10, 9, 8, 7):
+        make_meeting(program=busy, name=f"Busy {hour}", weekday=3, start_time=time(hour), end_time=None)
+    make_meeting(program=busy, name="Busy Thursday", weekday=4, start_time=time(6), end_time=None)
+    matches = {match["program"].name: match for match in find_programs({"who": "self"}, now=WEDNESDAY_NOON_UTC)}
+    # The next hours (from 07:00 in New York) hold two of Quiet's meetings and four of Busy's.
+    assert [meeting.name for meeting in matches["Quiet"]["meetings"]] == ["Sooner", "Soon", "Tonight"]
+    assert [meeting.name for meeting in matches["Busy"]["meetings"]] == ["Busy 7", "Busy 8", "Busy 9"]
+
+
+def test_it_shows_a_meeting_starting_right_now_first():
+    program = make_program()
+    make_meeting(program=program, name="Started a minute ago", weekday=3, start_time=time(6, 59), end_time=None)
+    make_meeting(program=program, name="Starting now", weekday=3, start_time=time(7), end_time=None)
+    for hour in (10, 9, 8):
+        make_meeting(program=program, name=f"At {hour}", weekday=3, start_time=time(hour), end_time=None)
+    [match] = find_programs({"who": "self"}, now=WEDNESDAY_NOON_UTC)
+    assert [meeting.name for meeting in match["meetings"]] == ["Starting now", "At 8", "At 9"]
+    assert match["meetings"][0].next_start == WEDNESDAY_NOON_UTC
+
+
+def test_it_orders_the_soonest_meetings_exactly_across_a_daylight_saving_change():
+    program = make_program()
+    # Saturday 2026-03-07 12:00 UTC; New York moves to daylight time early on Sunday 8 March.
+    now = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
+    make_meeting(program=program, name="UTC 23:30", weekday=0, start_time=time(23, 30), timezone="UTC")
+    make_meeting(program=program, name="New York 19:00", weekday=0, start_time=time(19), end_time=None)
+    make_meeting(program=program, name="London 23:15", weekday=0, start_time=time(23, 15), timezone="Europe/London")
+    make_meeting(program=program, name="UTC 23:45", weekday=0, start_time=time(23, 45), timezone="UTC")
+    [match] = find_programs({"who": "self"}, now=now)
+    # 19:00 in New York on Sunday is 23:00 UTC (daylight time), not midnight (standard time, as now).
+    assert [meeting.name for meeting in match["meetings"]] == ["New York 19:00", "London 23:15", "UTC 23:30"]
+    assert match["meetings"][0].next_start == datetime(2026, 3, 8, 23, 0, tzinfo=UTC)
+
+
+def test_it_counts_fitting_meetings_once_then_reads_the_cache(client, programs):
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL, SECULAR_ONLINE_ON_MEDICATION)
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(URL, SECULAR_ONLINE_ON_MEDICATION)
+    counting = [query for query in first.captured_queries if "COUNT(" in query["sql"]]
+    assert len(counting) == 1
+    assert not [query for query in second.captured_queries if "COUNT(" in query["sql"]]
+    assert [match["program"].name for match in response.context["matches"]] == ["SMART Recovery", "Secular Varies"]
+
+
+def test_it_lets_a_first_fitting_meeting_make_a_program_fit_once_the_counts_are_taken_again(client, monkeypatch):
+    program = make_program(name="Open Program", gender_focus="everyone")
+    make_meeting(program=program, name="Mixed")
+    women = make_type(code="women", name="Women")
+    assert client.get(URL, {"gender": "women"}).context["matches"] == []
+    make_meeting(program=program, name="Women Tuesday", types=[women])
+    # Within the keep of the counts (groups.models.MEETING_COUNTS_SECONDS) the program has none yet.
+    assert client.get(URL, {"gender": "women"}).context["matches"] == []
+    later = pytime.time() + MEETING_COUNTS_SECONDS + 1
+    monkeypatch.setattr(pytime, "time", lambda: later)
+    [match] = client.get(URL, {"gender": "women"}).context["matches"]
+    assert [meeting.name for meeting in match["meetings"]] == ["Women Tuesday"]
 
 
 def test_a_clinician_goes_from_the_finder_to_a_handout_of_four_meetings(client, programs):
