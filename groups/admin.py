@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from groups.models import Group, Program
+from meetings.admin import LargeListMixin
 from volunteers.admin_scope import ReferenceAdminMixin, ScopedAdminMixin
 
 
@@ -45,12 +46,12 @@ class ProgramAdmin(ReferenceAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class GroupAdmin(LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     scope_method = "groups"
     scoped_foreign_keys = {"program": "programs", "region": "regions"}
     list_display = ["name", "program", "region"]
     list_filter = ["program"]
-    list_select_related = ["program", "region"]
+    list_prefetch_related = ["program", "region"]
     search_fields = ["name"]
     autocomplete_fields = ["program", "region"]
     prepopulated_fields = {"slug": ["name"]}

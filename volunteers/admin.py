@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from meetings.admin import LargeListMixin, SplitSearchMixin
 from meetings.models import Attendance, Meeting, Status, Weekday
 from volunteers.admin_scope import ScopedAdminMixin
 from volunteers.models import ChangeRequest, VolunteerScope
@@ -67,13 +69,14 @@ def shown(value, field=None):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ChangeRequestAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The moderation queue: a visitor's suggestion side by side with the listing, applied in one click."""
 
     scope_method = "change_requests"
     list_display = ["__str__", "reason", "status", "created"]
     list_filter = ["status", "reason"]
-    list_select_related = ["meeting", "program"]
+    # The title names the meeting; only its name is read.
+    list_prefetch_related = [Prefetch("meeting", Meeting.objects.only("name"))]
     search_fields = ["meeting__name", "details"]
     fields = [
         "meeting_link",

@@ -94,3 +94,22 @@ def test_it_searches_programs_by_short_name(admin_client):
     response = admin_client.get(reverse("admin:groups_program_changelist"), {"q": "sos"})
 
     assert [p.short_name for p in response.context["cl"].result_list] == ["SOS"]
+
+
+@pytest.mark.parametrize("groups", [3, 60])
+def test_it_lists_groups_in_a_fixed_number_of_queries(admin_client, django_assert_num_queries, groups):
+    for n in range(groups):
+        Group.objects.create(program=make_program(), name=f"Group {n:02}", slug=f"group-{n}", region=make_region())
+    url = reverse("admin:groups_group_changelist")
+    admin_client.get(url)
+
+    # The session, the user, the program filter's choices, the page's count, its rows, their programs and
+    # their regions (one query each).
+    with django_assert_num_queries(7):
+        response = admin_client.get(url)
+
+    rows = response.context["cl"].result_list
+    html = response.content.decode()
+    assert len(rows) == min(groups, 50)
+    assert all(f'<td class="field-program nowrap">{group.program.name}</td>' in html for group in rows)
+    assert all(f'<td class="field-region nowrap">{group.region.name}</td>' in html for group in rows)

@@ -286,3 +286,21 @@ def test_it_saves_a_location_that_has_meetings(admin_client):
     hall.refresh_from_db()
     assert hall.name == "St. Mark's Church Hall"
     assert Meeting.objects.get().location == hall
+
+
+@pytest.mark.parametrize("locations", [3, 60])
+@pytest.mark.parametrize("params", ["", "?q=walnut", "?o=1"], ids=["first page", "search", "sorted"])
+def test_it_lists_locations_in_a_fixed_number_of_queries(admin_client, django_assert_num_queries, locations, params):
+    for n in range(locations):
+        make_location(name=f"Hall {n:02}", region=make_region())
+    url = reverse("admin:meetings_location_changelist") + params
+    admin_client.get(url)
+
+    # The session, the user, the page's count, its rows and their regions (one query).
+    with django_assert_num_queries(5):
+        response = admin_client.get(url)
+
+    rows = response.context["cl"].result_list
+    html = response.content.decode()
+    assert len(rows) == min(locations, 50)
+    assert all(f'<td class="field-region nowrap">{location.region.name}</td>' in html for location in rows)

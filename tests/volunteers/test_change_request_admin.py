@@ -197,3 +197,34 @@ def test_it_closes_a_new_meeting_suggestion_once_added_by_hand(editor_client, pa
     assert "added by hand" in refused.content.decode()
     request.refresh_from_db()
     assert (request.status, request.reviewed_by) == (ChangeRequest.Status.APPLIED, pa_na_editor)
+
+
+@pytest.mark.parametrize("requests", [3, 60])
+def test_it_lists_the_queue_in_a_fixed_number_of_queries(admin_client, django_assert_num_queries, world, requests):
+    meetings = [world.pa_na, world.vic_mara, world.online_na]
+    for n in range(requests):
+        suggest(meetings[n % 3], start_time=["19:00", f"19:{n % 60:02}"])
+    url = reverse("admin:volunteers_changerequest_changelist")
+    admin_client.get(url)
+
+    # The session, the user, the page's count, its rows and their meetings' names (one query).
+    with django_assert_num_queries(5):
+        response = admin_client.get(url)
+
+    html = response.content.decode()
+    assert len(response.context["cl"].result_list) == min(requests, 50)
+    assert "Philly NA" in html and "Melbourne MARA" in html and "Online NA" in html
+
+
+def test_it_searches_the_queue_by_meeting_name_and_details(admin_client, world):
+    suggest(world.pa_na, start_time=["19:00", "19:30"])
+    suggest(world.vic_mara, start_time=["19:00", "18:00"])
+    ChangeRequest.objects.create(reason="other", meeting=world.online_na, details="The Philly link moved.")
+    url = reverse("admin:volunteers_changerequest_changelist")
+
+    def found(q):
+        return sorted(str(r).split(": ")[1] for r in admin_client.get(url, {"q": q}).context["cl"].result_list)
+
+    assert found("philly") == ["Something else (Online NA)", "The time or day changed (Philly NA)"]
+    assert found("melbourne") == ["The time or day changed (Melbourne MARA)"]
+    assert found("philly moved") == ["Something else (Online NA)"]
