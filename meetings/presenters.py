@@ -45,15 +45,16 @@ def load_rows(ids, place=None):
     id alone, without the search's conditions again.
     """
     from meetings.models import parse_type_ids
-    from meetings.search_state import meeting_types, programs_by_id
+    from meetings.search_state import vocabulary_for
 
     rows = {meeting.pk: meeting for meeting in _read_rows(ids)}
     meetings = [rows[pk] for pk in ids if pk in rows]
+    if not meetings:
+        return []
     wanted = {meeting.pk: parse_type_ids(meeting.type_ids) for meeting in meetings}
     all_ids = {pk for type_ids in wanted.values() for pk in type_ids}
     # The vocabulary's order (category, position, name), as meeting.types.all() gives it.
-    types = meeting_types(all_ids) if all_ids else []
-    programs = programs_by_id({meeting.program_id for meeting in meetings})
+    types, programs = vocabulary_for(frozenset(all_ids), frozenset(meeting.program_id for meeting in meetings))
     for meeting in meetings:
         _cache_relation(meeting, "program", programs[meeting.program_id])
         mine = set(wanted[meeting.pk])

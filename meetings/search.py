@@ -401,7 +401,7 @@ def occurrence_state(meeting, now):
     """For a result row: whether it is in progress, and minutes until it starts (None when far off)."""
     from meetings.timeutil import local_datetime, next_start
 
-    zone = get_zone(meeting.timezone) or meeting.zone
+    zone = meeting.zone  # from timeutil.get_zone's cache of every zone
     start = next_start(meeting.weekday, meeting.start_time, zone, now)
     duration = timedelta(minutes=meeting.duration_minutes)
     in_progress = start <= now < start + duration

@@ -113,18 +113,14 @@ def _current_vocabulary(type_ids=frozenset(), program_ids=frozenset()):
     return _vocabulary
 
 
-def meeting_types(ids):
-    """The MeetingTypes with these ids (a set), in the model's order (category, position, name).
+def vocabulary_for(type_ids, program_ids):
+    """(the MeetingTypes with these ids in the model's order (category, position, name), {id: Program}).
 
-    The instances are shared by every request of the process: read them, never change them.
+    One look at the token for a page's rows. The instances are shared by every request of the process: read
+    them, never change them.
     """
-    types = _current_vocabulary(type_ids=ids).types
-    return [meeting_type for pk, meeting_type in types.items() if pk in ids]
-
-
-def programs_by_id(ids):
-    """{id: Program} for these ids (a set); shared by every request of the process: never change them."""
-    return _current_vocabulary(program_ids=ids).programs
+    vocabulary = _current_vocabulary(type_ids=type_ids, program_ids=program_ids)
+    return [meeting_type for pk, meeting_type in vocabulary.types.items() if pk in type_ids], vocabulary.programs
 
 
 def forget_choice_lists(**kwargs):
