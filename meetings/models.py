@@ -477,21 +477,23 @@ class Meeting(models.Model):
             models.Index(fields=["weekday", "start_time", "name", "id"], name="meeting_day_time_idx"),
             # "Now", "today" and the soonest-first window: a weekday/time range per group of zones.
             models.Index(fields=["timezone", "weekday", "start_time"], name="meeting_zone_day_time_idx"),
-            # "Now" and the soonest-first window: one range of minutes of the week in UTC. It covers what
-            # the common filters and the soonest-first sort read, so listed meetings in the window are
-            # filtered and sorted from the index alone, without visiting thousands of table rows. (Status
-            # and deletion are in its condition; SQLite also wants them as columns to read it alone.)
+            # "Now" and soonest first: ranges of minutes of the week in UTC. It covers what the common
+            # filters and the soonest-first order read, so listed meetings are filtered from the index alone,
+            # without visiting thousands of table rows. Its order is the soonest-first order of meetings not
+            # in progress (start, name, id): a page is read in index order and the scan stops there, with no
+            # sort (search.soonest_page_ids). (Status and deletion are in its condition; SQLite also wants
+            # them as columns to read it alone.)
             models.Index(
                 fields=[
                     "utc_start",
+                    "name",
+                    "id",
                     "duration_minutes",
                     "weekday",
                     "start_time",
                     "attendance",
                     "program",
                     "timezone",
-                    "name",
-                    "id",
                     "type_ids",
                     "status",
                     "deleted_at",

@@ -337,18 +337,73 @@ def window_hours(total, needed):
     return hours if hours + MAX_DURATION.total_seconds() / 3600 < 168 else None
 
 
-def soonest_page_ids(queryset, *, now, zones, offset, limit, total, late=None, window=True):
-    """The ids of a page of a soonest-first queryset, read from a window of the next hours when that suffices.
+def soonest_page_ids(queryset, *, now, zones, offset, limit, total, late=None, window=True, start_order=True):
+    """The ids of a page of a soonest-first queryset (soonest_order), without sorting every match.
 
-    Sorting every matching meeting to show the first few is the slow part of a large directory. Every
-    meeting outside "in progress or starting within H hours" sorts after every meeting inside it, so when
-    the window holds the whole page, the page read from the window is exact; otherwise read it all.
-    `late`: a condition to check last (see page_ids). `window=False` when something else already narrows the
-    search to a few thousand meetings read by another index (a place): the window would then cost a second
-    query whenever the next hours are quiet there (night), and save nothing.
+    Sorting every matching meeting to show the first few is the slow part of a large directory. When every
+    zone's recorded offset holds now (nearly always), soonest first is three runs, each in an order the
+    database can read from an index and stop after the page (see in_start_order). Otherwise a window of
+    the next hours is read (window_page_ids).
+
+    `late`: a condition to check last (see page_ids). `window=False` when something else already narrows
+    the search to a few thousand meetings read by another index (a place): those are sorted whole.
+    `start_order=False` when a condition the clock index does not hold (a rare keyword, found by its own
+    indexes) selects few meetings: reading the index in order would test it on thousands of entries.
+    """
+    if not window:
+        return page_ids(queryset, offset, limit, late=late)
+    clock = Clock.at(now, zones)
+    if start_order and not clock.stale:
+        return in_start_order(queryset, clock, offset, max(0, min(limit, total - offset)), late=late)
+    return window_page_ids(queryset, now=now, zones=zones, offset=offset, limit=limit, total=total, late=late)
+
+
+def in_start_order(queryset, clock, offset, limit, late=None):
+    """A page of soonest first, read as its three runs: in progress (by name), then the meetings starting
+    from now to the end of the week in UTC, then those from the start of the week to now (next week's).
+
+    The last two are in the order of the clock index (utc_start, name, id): the database reads a page
+    from the index and stops, instead of sorting every meeting of a window. Identical to the order of
+    soonest_order when no zone is stale (the CASE there is this, written as one expression).
+    A run is counted only when the page starts past it, and only the small first run is counted before
+    reading: the page of a later run is read first, and the run counted only if it ended before the page.
+    `limit`: what is left of the matches from `offset` (the count's share), so a short last page stops at
+    the run that completes it.
+    """
+    in_progress = clock.in_progress()
+    runs = [  # (condition, order); querysets are made only for the runs the page reaches
+        (in_progress, ("name", "pk")),
+        (Q(utc_start__gte=clock.minute) & ~in_progress, ("utc_start", "name", "pk")),
+        (Q(utc_start__lt=clock.minute) & ~in_progress, ("utc_start", "name", "pk")),
+    ]
+    ids, skip, needed = [], offset, limit
+    for index, (condition, order) in enumerate(runs):
+        if not needed:
+            break
+        run = queryset.filter(condition).order_by(*order)
+        matches = run if late is None else run.filter(late)
+        if skip and index == 0:  # the run in progress is small: counting it is cheaper than reading past it
+            size = matches.count()
+            if size <= skip:
+                skip -= size
+                continue
+        found = page_ids(run, skip, needed, late=late)
+        ids += found
+        needed -= len(found)
+        if needed and index < len(runs) - 1:
+            # A page short of its end starts the next run at its beginning, or past it by the run's size.
+            skip = skip - matches.count() if skip and not found else 0
+    return ids
+
+
+def window_page_ids(queryset, *, now, zones, offset, limit, total, late=None):
+    """A page read from a window of the next hours when that suffices (when a zone is stale).
+
+    Every meeting outside "in progress or starting within H hours" sorts after every meeting inside it, so
+    when the window holds the whole page, the page read from the window is exact; otherwise read it all.
     """
     wanted = max(0, min(limit, total - offset))
-    hours = window_hours(total, offset + limit) if window else None
+    hours = window_hours(total, offset + limit)
     if hours is not None:
         ids = page_ids(queryset.filter(now_q(now, hours, zones)), offset, limit, late=late)
         if len(ids) == wanted:

@@ -1,4 +1,5 @@
-"""Reading the soonest page from a window of the next hours gives exactly the fully sorted page."""
+"""Reading the soonest page from a window of the next hours (when a zone is stale) gives exactly the fully
+sorted page."""
 
 import random
 from datetime import UTC, datetime, time
@@ -36,7 +37,7 @@ def test_it_reads_the_same_page_from_the_window_as_from_a_full_sort(week_of_meet
     zones = search.meeting_zones()
     ordered = search.soonest_order(Meeting.objects.all(), now, zones)
     assert search.window_hours(200, offset + 5) is not None  # the window is really used
-    ids = search.soonest_page_ids(ordered, now=now, zones=zones, offset=offset, limit=5, total=200)
+    ids = search.window_page_ids(ordered, now=now, zones=zones, offset=offset, limit=5, total=200)
     assert ids == [m.pk for m in ordered[offset : offset + 5]]
 
 
@@ -46,7 +47,7 @@ def test_it_falls_back_to_a_full_sort_when_the_window_is_too_sparse(week_of_meet
     # Only Saturday meetings: a 2-hour window on a Wednesday holds none of them.
     ordered = search.soonest_order(Meeting.objects.filter(weekday=6), now, zones)
     total = ordered.count()
-    ids = search.soonest_page_ids(ordered, now=now, zones=zones, offset=0, limit=1, total=total)
+    ids = search.window_page_ids(ordered, now=now, zones=zones, offset=0, limit=1, total=total)
     assert ids == [m.pk for m in ordered[:1]]
 
 
