@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Abstinence, Approach, Audience, GenderFocus, Medication, Program, SpiritualBasis
-from meetings import geo, keywords, search
+from meetings import geo, keywords, search, search_state
 from meetings.models import Attendance, Meeting, MeetingType, Weekday, has_type, validate_timezone
 
 MAX_RADIUS = 500  # km or miles: wider than a metro area is not "near"
@@ -58,10 +58,27 @@ class EmptyListModelMultipleChoiceField(django_filters.fields.ModelMultipleChoic
     compiles its SQL: about a millisecond per search for the program and type filters.
     """
 
+    def __init__(self, *args, known=None, **kwargs):
+        # known(): {value: instance} of the choices, from a copy kept in the process (search_state), so a
+        # search choosing a program or a type is cleaned without a query; a value not found there is
+        # looked up in the database all the same (a choice added a moment ago, or a bad one).
+        self.known = known
+        super().__init__(*args, **kwargs)
+
     def clean(self, value):
         if not self.required and not value:
             return []
         return super().clean(value)
+
+    def _check_values(self, value):
+        if self.known is None or not isinstance(value, list | tuple):
+            return super()._check_values(value)
+        known, wanted = self.known(), set()
+        for key in value:
+            if not isinstance(key, str) or key not in known:
+                return super()._check_values(value)
+            wanted.add(key)
+        return [instance for key, instance in known.items() if key in wanted]
 
 
 class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -114,6 +131,7 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=Program.objects.order_by("name"),
         to_field_name="slug",
         field_name="program__slug",
+        known=search_state.programs_by_slug,
         distinct=False,  # a meeting has one program: no duplicate rows to remove
         widget=forms.CheckboxSelectMultiple,
     )
@@ -180,6 +198,7 @@ class MeetingFilter(django_filters.FilterSet):
         method="filter_types",
         to_field_name="code",
         queryset=MeetingType.objects.exclude(category=MeetingType.Category.LANGUAGE),
+        known=lambda: search_state.types_by_code(language=False),
         widget=forms.CheckboxSelectMultiple,
     )
     language = django_filters.ModelChoiceFilter(

@@ -123,6 +123,19 @@ def vocabulary_for(type_ids, program_ids):
     return [meeting_type for pk, meeting_type in vocabulary.types.items() if pk in type_ids], vocabulary.programs
 
 
+def programs_by_slug():
+    """{slug: Program} of every program, by name, from the process's copy (see vocabulary_for)."""
+    programs = _current_vocabulary().programs.values()
+    return {program.slug: program for program in sorted(programs, key=lambda program: program.name)}
+
+
+def types_by_code(language):
+    """{code: MeetingType} of the language types (language=True) or of the others, in the model's order."""
+    types = _current_vocabulary().types.values()
+    is_language = MeetingType.Category.LANGUAGE
+    return {t.code: t for t in types if (t.category == is_language) == language}
+
+
 def forget_choice_lists(**kwargs):
     cache.delete_many([CHOICES_KEY, TYPES_KEY])
     # Again once the change is committed: a page rendered meanwhile may have cached the old lists.
