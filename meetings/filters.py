@@ -198,7 +198,7 @@ class MeetingFilter(django_filters.FilterSet):
         method="filter_types",
         to_field_name="code",
         queryset=MeetingType.objects.exclude(category=MeetingType.Category.LANGUAGE),
-        known=lambda: search_state.types_by_code(language=False),
+        known=search_state.types_by_code,
         widget=forms.CheckboxSelectMultiple,
     )
     language = django_filters.ModelChoiceFilter(

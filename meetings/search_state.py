@@ -129,11 +129,11 @@ def programs_by_slug():
     return {program.slug: program for program in sorted(programs, key=lambda program: program.name)}
 
 
-def types_by_code(language):
-    """{code: MeetingType} of the language types (language=True) or of the others, in the model's order."""
-    types = _current_vocabulary().types.values()
-    is_language = MeetingType.Category.LANGUAGE
-    return {t.code: t for t in types if (t.category == is_language) == language}
+def types_by_code():
+    """{code: MeetingType} of the types other than languages (the search's "type" choices), in the model's
+    order, from the process's copy."""
+    language = MeetingType.Category.LANGUAGE
+    return {t.code: t for t in _current_vocabulary().types.values() if t.category != language}
 
 
 def forget_choice_lists(**kwargs):
