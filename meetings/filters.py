@@ -224,6 +224,8 @@ class MeetingFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, now=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.now = now or timezone.now()
+        # Pieces of the week (search.week_pieces) outside which no match starts, when a time filter says so.
+        self.utc_window = None
 
     @classmethod
     @cache
@@ -270,12 +272,19 @@ class MeetingFilter(django_filters.FilterSet):
             condition |= Q(weekday__in=days)
         if "today" in values:
             condition |= search.today_q(self.now, search.meeting_zones())
+            if not days:
+                self._narrow(search.today_window(self.now, search.meeting_zones()))
         return queryset.filter(condition)
+
+    def _narrow(self, pieces):
+        """Keep what a time filter says of where its matches start (None: it does not say)."""
+        self.utc_window = search.intersect_pieces(self.utc_window, pieces)
 
     def filter_time_of_day(self, queryset, name, value):
         return queryset.filter(search.time_of_day_q(value))
 
     def filter_now(self, queryset, name, value):
+        self._narrow(search.now_window(self.now, float(value), search.meeting_zones()))
         return queryset.filter(search.now_q(self.now, float(value), search.meeting_zones()))
 
     @property

@@ -102,6 +102,28 @@ def _utc_range(low, high):
     return Q(utc_start__gt=low) | Q(utc_start__lte=high)
 
 
+def week_pieces(low, high):
+    """(low, high] on the weekly circle, as _utc_range matches it, in half-open pieces [start, end) of the
+    week's minutes 0..MINUTES_PER_WEEK, in order: one piece, or two when the range wraps past Sunday 00:00."""
+    if high - low >= MINUTES_PER_WEEK:
+        return ((0, MINUTES_PER_WEEK),)
+    start, end = (low + 1) % MINUTES_PER_WEEK, (high + 1) % MINUTES_PER_WEEK
+    if start < end:
+        return ((start, end),)
+    return tuple(piece for piece in ((0, end), (start, MINUTES_PER_WEEK)) if piece[0] < piece[1])
+
+
+def intersect_pieces(first, second):
+    """The minutes in both lists of pieces (None: every minute), as pieces in order, none of them empty."""
+    if first is None and second is None:
+        return None
+    if first is None or second is None:
+        found = second if first is None else first
+    else:
+        found = [(max(a, c), min(b, d)) for a, b in first for c, d in second]
+    return tuple(sorted(piece for piece in found if piece[0] < piece[1]))
+
+
 @dataclass
 class Clock:
     """'Now' for the indexed column: the UTC minute of the week, and which zones must use wall clocks."""
@@ -297,13 +319,14 @@ def today_q(now, zones):
     is matched by its wall clock, as every zone was before.
     """
     clock = Clock.at(now, zones)
+    low, high = _today_bounds(clock)
     # The % operator, not Mod(): SQLite's MOD() is Django's Python function returning a float, and the
     # division below must stay integer division on both databases.
     local_minute = (Value(clock.minute + MINUTES_PER_WEEK) + F("utc_offset")) % MINUTES_PER_WEEK
     local_today = Q(weekday=ExpressionWrapper(local_minute / 1440, output_field=IntegerField()))
     # For a current zone utc_start and now are on the same offset, so today's starts lie within a day of
     # now: only that range of the index is read (the margin is room to spare, not a correction).
-    near_now = _utc_range(clock.minute - 1440 - TODAY_MARGIN, clock.minute + 1440 + TODAY_MARGIN)
+    near_now = _utc_range(low, high)
     fresh = clock.fresh_only(local_today & near_now)
     if not clock.stale:
         return fresh
@@ -313,9 +336,29 @@ def today_q(now, zones):
     return condition
 
 
+def _today_bounds(clock):
+    return clock.minute - 1440 - TODAY_MARGIN, clock.minute + 1440 + TODAY_MARGIN
+
+
+def today_window(now, zones):
+    """The pieces of the week (week_pieces) holding the utc_start of every meeting today_q matches, or None
+    when a zone is stale (its meetings are matched by their wall clock, wherever they lie in the week)."""
+    clock = Clock.at(now, zones)
+    return None if clock.stale else week_pieces(*_today_bounds(clock))
+
+
 def now_q(now, hours, zones):
     """Meetings in progress now or starting within the next `hours`, exact across DST changes."""
     return Clock.at(now, zones, hours).current_or_upcoming(hours)
+
+
+def now_window(now, hours, zones):
+    """As today_window, for now_q: from MAX_DURATION ago (meetings in progress) to `hours` ahead."""
+    clock = Clock.at(now, zones, hours)
+    if clock.stale:
+        return None
+    lookback = int(MAX_DURATION.total_seconds() // 60)
+    return week_pieces(clock.minute - lookback, clock.minute + int(hours * 60))
 
 
 def soonest_order(queryset, now, zones):
@@ -337,7 +380,9 @@ def window_hours(total, needed):
     return hours if hours + MAX_DURATION.total_seconds() / 3600 < 168 else None
 
 
-def soonest_page_ids(queryset, *, now, zones, offset, limit, total, late=None, window=True, start_order=True):
+def soonest_page_ids(
+    queryset, *, now, zones, offset, limit, total, late=None, window=True, start_order=True, within=None
+):
     """The ids of a page of a soonest-first queryset (soonest_order), without sorting every match.
 
     Sorting every matching meeting to show the first few is the slow part of a large directory. When every
@@ -349,16 +394,18 @@ def soonest_page_ids(queryset, *, now, zones, offset, limit, total, late=None, w
     the search to a few thousand meetings read by another index (a place): those are sorted whole.
     `start_order=False` when a condition the clock index does not hold (a rare keyword, found by its own
     indexes) selects few meetings: reading the index in order would test it on thousands of entries.
+    `within`: pieces of the week (week_pieces) outside which no match starts (a "today" or "now" filter):
+    the runs are read only where they overlap them.
     """
     if not window:
         return page_ids(queryset, offset, limit, late=late)
     clock = Clock.at(now, zones)
     if start_order and not clock.stale:
-        return in_start_order(queryset, clock, offset, max(0, min(limit, total - offset)), late=late)
+        return in_start_order(queryset, clock, offset, max(0, min(limit, total - offset)), late=late, within=within)
     return window_page_ids(queryset, now=now, zones=zones, offset=offset, limit=limit, total=total, late=late)
 
 
-def in_start_order(queryset, clock, offset, limit, late=None):
+def in_start_order(queryset, clock, offset, limit, late=None, within=None):
     """A page of soonest first, read as its three runs: in progress (by name), then the meetings starting
     from now to the end of the week in UTC, then those from the start of the week to now (next week's).
 
@@ -369,13 +416,17 @@ def in_start_order(queryset, clock, offset, limit, late=None):
     reading: the page of a later run is read first, and the run counted only if it ended before the page.
     `limit`: what is left of the matches from `offset` (the count's share), so a short last page stops at
     the run that completes it.
+
+    `within` (see soonest_page_ids) splits the later runs into the pieces where they overlap it, each read
+    as a range of its own: a window wrapping past Sunday 00:00 is two ranges, and the database, given their
+    union as a condition beside a run's own range, scanned the whole table instead (38 ms against 1 ms for
+    "today, evening, women" on Sunday mornings, UTC, at 250,000 meetings).
     """
     in_progress = clock.in_progress()
-    runs = [  # (condition, order); querysets are made only for the runs the page reaches
-        (in_progress, ("name", "pk")),
-        (Q(utc_start__gte=clock.minute) & ~in_progress, ("utc_start", "name", "pk")),
-        (Q(utc_start__lt=clock.minute) & ~in_progress, ("utc_start", "name", "pk")),
-    ]
+    runs = [(in_progress, ("name", "pk"))]  # (condition, order); querysets are made only for the runs reached
+    for this_run in ((clock.minute, MINUTES_PER_WEEK), (0, clock.minute)):
+        for start, end in intersect_pieces((this_run,), within):
+            runs.append((Q(utc_start__gte=start, utc_start__lt=end) & ~in_progress, ("utc_start", "name", "pk")))
     ids, skip, needed = [], offset, limit
     for index, (condition, order) in enumerate(runs):
         if not needed:

@@ -63,6 +63,7 @@ def run_search(request, now=None):
             window=filterset.place is None,
             # A rare keyword is found by its own indexes with the other conditions: a few hundred to sort.
             start_order=filterset.keyword is None or keyword is not None,
+            within=filterset.utc_window,
         )
     page.object_list = load_rows(ids, filterset.place)
     data = filterset.form.cleaned_data
