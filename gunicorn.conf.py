@@ -23,9 +23,15 @@ bind = [f"0.0.0.0:{_env_int('PORT', 8000)}"]
 
 # WEB_CONCURRENCY is the common name for the number of worker processes; by default two per CPU.
 workers = _env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1))
-# Threads let one process overlap database waits; each thread keeps its own database connection
-# (CONN_MAX_AGE), so connections to PostgreSQL = servers x workers x threads.
-threads = _env_int("GUNICORN_THREADS", 4)
+# One thread per worker (plain sync workers) by default: a search is CPU-bound (Python, and PostgreSQL on
+# a nearby machine answers in a millisecond or two), and threads of one process share one interpreter lock,
+# so four threads per worker gave fewer requests a second and a far longer tail under load than one: at 32
+# connections on 2 cores, 143-153 against 175-179 requests/s and p99 450-615 against 220-260 ms without the
+# page cache, p99 131 against 14 ms with it (docs/performance.md). Threads let one process overlap slow
+# database round trips (a database far away); each keeps its own connection (CONN_MAX_AGE), so
+# connections to PostgreSQL = servers x workers x threads. Sync workers read each request whole before
+# answering, so put them behind a load balancer or proxy that buffers slow clients (docs/deploy.md).
+threads = _env_int("GUNICORN_THREADS", 1)
 worker_class = "gthread" if threads > 1 else "sync"
 
 # Behind a load balancer: keep idle connections open a little longer than its own idle timeout is

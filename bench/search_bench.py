@@ -254,6 +254,19 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def gunicorn_shape():
+    """ "N workers x M threads (sync|gthread)" as gunicorn.conf.py sets them in the benchmark's environment."""
+    settings = {"__file__": str(ROOT / "gunicorn.conf.py")}
+    saved = dict(os.environ)
+    os.environ.update(bench_env())
+    try:
+        exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)  # noqa: S102
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return f"{settings['workers']} workers x {settings['threads']} thread(s), {settings['worker_class']} workers"
+
+
 def start_gunicorn(port, page_cache_seconds, cache_url=""):
     command = [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
     log = open(RESULTS_DIR / "gunicorn.log", "a")  # noqa: SIM115 -- closed with the server
@@ -831,10 +844,10 @@ def report(args, info, phases, command):
         "search. The search view's own 60-second cache of result counts stays on (it is part of the app): after "
         "the warm-up, the timed requests of a search reuse its count within the same clock minute.",
         f"- gunicorn: `gunicorn -c gunicorn.conf.py --bind 127.0.0.1:PORT` with the config's defaults on this "
-        f"machine ({2 * (os.cpu_count() or 1)} workers x 4 threads); wrk, PostgreSQL, gunicorn and the "
-        f"benchmark share the same {os.cpu_count()} cores. Load is run twice per size: page cache off "
-        "(`PAGE_CACHE_SECONDS=0`) and on at the production default (`PAGE_CACHE_SECONDS=60`: the same URL in the "
-        "same clock minute is served from each worker's cache).",
+        f"machine ({gunicorn_shape()}); wrk, PostgreSQL, gunicorn and the "
+        f"benchmark share the same {os.cpu_count()} cores. Load is run three times per size: page cache off "
+        "(`PAGE_CACHE_SECONDS=0`), on at the production default (`PAGE_CACHE_SECONDS=60`: the same URL in the "
+        "same clock minute is served from each worker's cache), and on with one cache shared by the workers.",
         "- Queries per page: SQL statements of one `/meetings/` request (`CaptureQueriesContext`, page cache "
         "off), cold (Django's cache emptied just before: the count and the choice lists are rebuilt) / warm (the "
         "same request right after).",
