@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -150,6 +151,7 @@ def time_interleaved(fetches, runs):
 
 
 def measure_in_process(runs):
+    from django.db import connection
     from django.test import Client
 
     client = Client()
@@ -158,12 +160,33 @@ def measure_in_process(runs):
     for _label, query in SEARCHES:
         api = client.get(url(query, API_PATH))
         counts.append(api.json().get("count") if api.status_code == 200 else None)
-    timed = time_interleaved([lambda q=query: client.get(url(q)).status_code for _, query in SEARCHES], runs)
-    for (label, query), count, (summary, status) in zip(SEARCHES, counts, timed, strict=True):
+    # The time each request spent in the database driver (sending the SQL and waiting for the answer), so
+    # that the rest (Python: the form, building the queries, the rows, the template) can be told from it.
+    sql_seconds = [[] for _ in SEARCHES]
+
+    def fetch(index, query):
+        spent = [0.0]
+
+        def timed_sql(execute, sql, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - started
+
+        with connection.execute_wrapper(timed_sql):
+            status = client.get(url(query)).status_code
+        sql_seconds[index].append(spent[0])
+        return status
+
+    timed = time_interleaved([lambda i=i, q=query: fetch(i, q) for i, (_, query) in enumerate(SEARCHES)], runs)
+    for (label, query), count, (summary, status), sql in zip(SEARCHES, counts, timed, sql_seconds, strict=True):
+        # The first request of each search is the unmeasured warm-up.
+        summary["sql_median_ms"] = round(statistics.median(sql[1:] or sql) * 1000, 1)
         rows.append({"search": label, "query": query, "status": status, "results": count, **summary})
         print(
             f"    {label:32} {summary['median_ms']:8.1f} ms median {summary['p95_ms']:8.1f} ms p95  "
-            f"HTTP {status}  {count if count is not None else '?'} results",
+            f"(SQL {summary['sql_median_ms']:.1f} ms)  HTTP {status}  {count if count is not None else '?'} results",
             flush=True,
         )
     invalid = {label: client.get(url(query)).status_code for label, query in INVALID}
@@ -319,6 +342,71 @@ def rss_bytes(pid):
     return int(match.group(1)) * 1024 if match else None
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_ticks():
+    """{pid: (command name, user + system CPU ticks)} of every process (from /proc/PID/stat)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        found[int(stat.parent.name)] = (
+            text[text.index("(") + 1 : text.rindex(")")],
+            int(fields[11]) + int(fields[12]),
+        )
+    return found
+
+
+def machine_ticks():
+    """CPU ticks the whole machine spent busy (all of /proc/stat's first line but idle and iowait)."""
+    with open("/proc/stat") as stat:
+        values = [int(value) for value in stat.readline().split()[1:9]]
+    return sum(values) - values[3] - values[4]
+
+
+class CpuUse:
+    """Where the machine's CPU went during a load run: the gunicorn workers, PostgreSQL, wrk, and the rest
+    (mostly the kernel's loopback networking), each in milliseconds per answered request.
+
+    Without the page cache every request runs a search, so these say what a search costs under load, and how
+    many requests a second the machine's cores could give at that cost (the ceiling)."""
+
+    def __init__(self, master):
+        self.master = master
+        self.processes, self.machine = process_ticks(), machine_ticks()
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk is the only child run meanwhile
+
+    def result(self, requests):
+        processes, machine = process_ticks(), machine_ticks()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        workers = set(child_pids(self.master)) | {self.master}
+
+        def used(pids):
+            return sum(
+                ticks - self.processes.get(pid, ("", 0))[1] for pid, (_, ticks) in processes.items() if pid in pids
+            )
+
+        postgres = {pid for pid, (name, _) in processes.items() if name.startswith("postgres")}
+        per_request = 1000 / max(1, requests)
+        figures = {
+            "workers_ms": used(workers) / CLOCK_TICKS * per_request,
+            "postgres_ms": used(postgres) / CLOCK_TICKS * per_request,
+            "wrk_ms": (children.ru_utime + children.ru_stime - self.children.ru_utime - self.children.ru_stime)
+            * per_request,
+            "machine_ms": (machine - self.machine) / CLOCK_TICKS * per_request,
+        }
+        figures["other_ms"] = max(
+            0.0, figures["machine_ms"] - figures["workers_ms"] - figures["postgres_ms"] - figures["wrk_ms"]
+        )
+        figures = {name: round(value, 2) for name, value in figures.items()}
+        figures["ceiling_per_second"] = round((os.cpu_count() or 1) * 1000 / max(0.01, figures["machine_ms"]), 1)
+        return figures
+
+
 class WorkerMemory(threading.Thread):
     """Samples the resident memory (VmRSS) of every worker of a gunicorn master every RSS_INTERVAL seconds."""
 
@@ -431,6 +519,7 @@ def measure_wrk(port, seconds, master, config):
     subprocess.run(warm_up, capture_output=True, text=True, check=True)
     memory = WorkerMemory(master)
     memory.start()
+    cpu = CpuUse(master)
     try:
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     finally:
@@ -451,12 +540,20 @@ def measure_wrk(port, seconds, master, config):
         "statuses": statuses,
         "invalid_share": round(statuses.get(400, 0) / max(1, sum(statuses.values())), 3),
         **rss,
+        "cpu": cpu.result(sum(statuses.values())),
     }
     print(
         f"    wrk: {result['per_second']} requests/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
         f"statuses {statuses}, socket errors {result['socket_errors']}, max worker RSS "
         f"{result['max_worker_rss_mib']} MiB (at start {result['start_worker_rss_mib']} MiB; "
         f"{result['workers_seen']} workers, {result['rss_samples']} samples)",
+        flush=True,
+    )
+    c = result["cpu"]
+    print(
+        f"    CPU per answered request: {c['machine_ms']} ms (workers {c['workers_ms']}, PostgreSQL "
+        f"{c['postgres_ms']}, wrk {c['wrk_ms']}, other {c['other_ms']}); ceiling on {os.cpu_count()} cores "
+        f"{c['ceiling_per_second']} requests/s",
         flush=True,
     )
     return result
@@ -667,7 +764,15 @@ def targets(phases):
                     f"- wrk, {w['config']}, {r['meetings']:,} meetings: > {TARGET_RPS} requests/s, p99 < "
                     f"{TARGET_P99_MS} ms, zero errors: {verdict(not misses)} — {w['per_second']:,} requests/s, "
                     f"p99 {p99}, {unexpected + sockets} errors ({unexpected} unexpected statuses, {sockets} socket "
-                    "errors)" + (f"; missed: {', '.join(misses)}" if misses else "")
+                    "errors)"
+                    + (f"; missed: {', '.join(misses)}" if misses else "")
+                    + (
+                        f"; CPU-bound: {w['cpu']['machine_ms']:,.1f} ms of CPU per request (gunicorn workers "
+                        f"{w['cpu']['workers_ms']:,.1f}, PostgreSQL {w['cpu']['postgres_ms']:,.1f}) allow at most "
+                        f"{w['cpu']['ceiling_per_second']:,.0f} requests/s on {os.cpu_count()} cores"
+                        if "requests/s" in misses and "cpu" in w
+                        else ""
+                    )
                 )
         loads = [(r["meetings"], w) for r in results for w in r.get("wrk", [])]
         if loads:
@@ -778,7 +883,54 @@ def throughput_lines(args, results):
         f"any gunicorn worker (child of the master), sampled every {RSS_INTERVAL} s through the run; workers "
         "restarted by `max_requests` are included. In brackets: the highest worker RSS as the load started.",
         "",
+        *cpu_lines(loads),
     ]
+
+
+def split_lines(backend, results):
+    """In-process medians split into the database driver's time (SQL) and the rest (Python)."""
+    if not all("sql_median_ms" in row for r in results for row in r["in_process"]):
+        return []
+    sizes = [r["meetings"] for r in results]
+    lines = [
+        f"**{backend}, where a search's time goes** (in-process medians, milliseconds: whole request = SQL + "
+        "Python; SQL is the time spent in the database driver, sending each statement and waiting for its "
+        "answer; Python is the rest: the form, building the queries, reading the rows, the template)",
+        "",
+        "| search | " + " | ".join(f"{size:,}: SQL | {size:,}: Python" for size in sizes) + " |",
+        "|---|" + "---:|---:|" * len(sizes),
+    ]
+    for index, (label, _) in enumerate(SEARCHES):
+        cells = []
+        for r in results:
+            row = r["in_process"][index]
+            cells += [f"{row['sql_median_ms']:,.1f}", f"{max(0.0, row['median_ms'] - row['sql_median_ms']):,.1f}"]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def cpu_lines(loads):
+    """The CPU of each load run per answered request, and the requests/s the cores could give at that cost."""
+    loads = [(size, w) for size, w in loads if "cpu" in w]
+    if not loads:
+        return []
+    lines = [
+        "**CPU per answered request in each load run** (milliseconds: user + system CPU over the measured run, "
+        "from `/proc/PID/stat` and `/proc/stat`, divided by the requests answered; other = the rest of the "
+        "machine's busy time, mostly the kernel's loopback networking; ceiling = "
+        f"{os.cpu_count()} cores x 1,000 ms / the machine's total: the most requests/s the cores could give at "
+        "that cost)",
+        "",
+        "| meetings | page cache | gunicorn workers | PostgreSQL | wrk | other | machine | ceiling requests/s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, w in loads:
+        c = w["cpu"]
+        lines.append(
+            f"| {size:,} | {w['config']} | {c['workers_ms']:,.2f} | {c['postgres_ms']:,.2f} | {c['wrk_ms']:,.2f} "
+            f"| {c['other_ms']:,.2f} | {c['machine_ms']:,.2f} | {c['ceiling_per_second']:,.1f} |"
+        )
+    return lines + [""]
 
 
 def ratio_lines(phases):
@@ -863,6 +1015,7 @@ def report(args, info, phases, command):
             {r["meetings"]: r["in_process"] for r in results},
             queries=any("queries_cold" in row for r in results for row in r["in_process"]),
         )
+        lines += split_lines(backend, results)
         counts = {r["meetings"]: [row["results"] for row in r["in_process"]] for r in results}
         lines += [
             "Results per search (from `/api/meetings`): "
