@@ -361,6 +361,17 @@ def process_ticks():
     return found
 
 
+def cpu_ticks(pid):
+    """User + system CPU ticks of one process so far, or None once it has exited."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def machine_ticks():
     """CPU ticks the whole machine spent busy (all of /proc/stat's first line but idle and iowait)."""
     with open("/proc/stat") as stat:
@@ -380,10 +391,12 @@ class CpuUse:
         self.processes, self.machine = process_ticks(), machine_ticks()
         self.children = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk is the only child run meanwhile
 
-    def result(self, requests):
+    def result(self, requests, worker_ticks):
+        """`worker_ticks`: {pid: CPU ticks last seen} of every worker seen through the run (WorkerMemory)."""
         processes, machine = process_ticks(), machine_ticks()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        workers = set(child_pids(self.master)) | {self.master}
+        master = processes.get(self.master, ("", 0))[1] - self.processes.get(self.master, ("", 0))[1]
+        workers = master + sum(ticks - self.processes.get(pid, ("", 0))[1] for pid, ticks in worker_ticks.items())
 
         def used(pids):
             return sum(
@@ -393,7 +406,7 @@ class CpuUse:
         postgres = {pid for pid, (name, _) in processes.items() if name.startswith("postgres")}
         per_request = 1000 / max(1, requests)
         figures = {
-            "workers_ms": used(workers) / CLOCK_TICKS * per_request,
+            "workers_ms": workers / CLOCK_TICKS * per_request,
             "postgres_ms": used(postgres) / CLOCK_TICKS * per_request,
             "wrk_ms": (children.ru_utime + children.ru_stime - self.children.ru_utime - self.children.ru_stime)
             * per_request,
@@ -417,12 +430,18 @@ class WorkerMemory(threading.Thread):
         self.peaks = {}  # worker pid -> highest RSS seen (bytes); workers restarted by max_requests get new pids
         self.samples = 0
         self.at_start = 0  # highest worker RSS of the first sample, taken as the load starts
+        # worker pid -> its CPU ticks when last sampled: a worker that max_requests retires takes its own figures
+        # with it when it exits, so CpuUse counts it from here (less at most one interval of its last work).
+        self.ticks = {}
 
     def sample(self):
         for pid in child_pids(self.master):
             rss = rss_bytes(pid)
             if rss is not None:
                 self.peaks[pid] = max(rss, self.peaks.get(pid, 0))
+            ticks = cpu_ticks(pid)
+            if ticks is not None:
+                self.ticks[pid] = ticks
         if not self.samples:
             self.at_start = max(self.peaks.values(), default=0)
         self.samples += 1
@@ -540,7 +559,7 @@ def measure_wrk(port, seconds, master, config):
         "statuses": statuses,
         "invalid_share": round(statuses.get(400, 0) / max(1, sum(statuses.values())), 3),
         **rss,
-        "cpu": cpu.result(sum(statuses.values())),
+        "cpu": cpu.result(sum(statuses.values()), memory.ticks),
     }
     print(
         f"    wrk: {result['per_second']} requests/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
