@@ -319,18 +319,26 @@ def stop_gunicorn(server, log):
     log.close()
 
 
+def proc_stat(pid):
+    """(command name, the fields after it) of /proc/PID/stat, or None once the process has exited.
+
+    The name is in brackets and may hold spaces, so the fields are split after its closing bracket: there the
+    first field is the state, then the parent's pid, ...; user and system CPU ticks are fields 11 and 12."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    return text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+
+
+def all_pids():
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+
+
 def child_pids(parent):
-    """Processes whose parent is `parent` (from /proc/PID/stat: the field after the state is the ppid)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2 :].split()
-        if int(fields[1]) == parent:
-            found.append(int(stat.parent.name))
-    return found
+    """Processes whose parent is `parent`."""
+    return [pid for pid in all_pids() if (stat := proc_stat(pid)) is not None and int(stat[1][1]) == parent]
 
 
 def rss_bytes(pid):
@@ -346,30 +354,19 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def process_ticks():
-    """{pid: (command name, user + system CPU ticks)} of every process (from /proc/PID/stat)."""
+    """{pid: (command name, user + system CPU ticks)} of every process."""
     found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2 :].split()
-        found[int(stat.parent.name)] = (
-            text[text.index("(") + 1 : text.rindex(")")],
-            int(fields[11]) + int(fields[12]),
-        )
+    for pid in all_pids():
+        stat = proc_stat(pid)
+        if stat is not None:
+            found[pid] = (stat[0], int(stat[1][11]) + int(stat[1][12]))
     return found
 
 
 def cpu_ticks(pid):
     """User + system CPU ticks of one process so far, or None once it has exited."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            text = stat.read()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return int(fields[11]) + int(fields[12])
+    stat = proc_stat(pid)
+    return None if stat is None else int(stat[1][11]) + int(stat[1][12])
 
 
 def machine_ticks():
@@ -395,19 +392,17 @@ class CpuUse:
         """`worker_ticks`: {pid: CPU ticks last seen} of every worker seen through the run (WorkerMemory)."""
         processes, machine = process_ticks(), machine_ticks()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        master = processes.get(self.master, ("", 0))[1] - self.processes.get(self.master, ("", 0))[1]
-        workers = master + sum(ticks - self.processes.get(pid, ("", 0))[1] for pid, ticks in worker_ticks.items())
 
-        def used(pids):
-            return sum(
-                ticks - self.processes.get(pid, ("", 0))[1] for pid, (_, ticks) in processes.items() if pid in pids
-            )
+        def since_start(pid, ticks):  # a process started during the run counts from zero
+            return ticks - self.processes.get(pid, ("", 0))[1]
 
-        postgres = {pid for pid, (name, _) in processes.items() if name.startswith("postgres")}
+        workers = {**worker_ticks, self.master: processes.get(self.master, ("", 0))[1]}
+        workers = sum(since_start(pid, ticks) for pid, ticks in workers.items())
+        postgres = sum(since_start(pid, ticks) for pid, (name, ticks) in processes.items() if name == "postgres")
         per_request = 1000 / max(1, requests)
         figures = {
             "workers_ms": workers / CLOCK_TICKS * per_request,
-            "postgres_ms": used(postgres) / CLOCK_TICKS * per_request,
+            "postgres_ms": postgres / CLOCK_TICKS * per_request,
             "wrk_ms": (children.ru_utime + children.ru_stime - self.children.ru_utime - self.children.ru_stime)
             * per_request,
             "machine_ms": (machine - self.machine) / CLOCK_TICKS * per_request,
