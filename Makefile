@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 setup: $(VENV)/.installed
 	# Translations: locale/**/*.po (committed) compiled to .mo (ignored by git) with polib, no gettext needed.
 	$(PY) scripts/compile_messages.py
-	# The ZIP code and city lookup of "near" searches, as a small file (meetings/places.py).
+	# The ZIP code and city lookup of "near" searches, as a small file (core/places.py).
 	$(DEV_ENV) $(PY) manage.py build_places
 
 run: setup

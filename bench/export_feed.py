@@ -13,7 +13,7 @@ import django  # noqa: E402 -- after the path and settings above
 
 django.setup()
 
-from meetings.interop.meeting_guide import feed_chunks  # noqa: E402
+from interop.meeting_guide import feed_chunks  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 
 size = sum(len(chunk.encode()) for chunk in feed_chunks(Meeting.objects.all(), base_url="https://example.org/"))

@@ -127,8 +127,8 @@ def main():
     from django.db import connection
 
     from groups.models import Program
-    from meetings.interop.meeting_guide import feed_chunks
-    from meetings.interop.sources import feed_import
+    from interop.meeting_guide import feed_chunks
+    from interop.sources import feed_import
     from meetings.models import Meeting
 
     call_command("migrate", verbosity=0)

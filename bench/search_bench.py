@@ -599,9 +599,9 @@ def run_phase(args):
     if settings.PAGE_CACHE_SECONDS:
         raise SystemExit(f"PAGE_CACHE_SECONDS is {settings.PAGE_CACHE_SECONDS}, not 0: latencies would be cached.")
     try:
-        reverse("meetings:search")
+        reverse("search:page")
     except NoReverseMatch:
-        json.dump({"pending": "The search page (meetings:search) does not exist yet."}, open(args.out, "w"))
+        json.dump({"pending": "The search page (search:page) does not exist yet."}, open(args.out, "w"))
         print("    the search page is not there yet: search figures pending", flush=True)
         return
     if backend == "postgresql":

@@ -3,7 +3,7 @@ from django.conf import settings
 
 def site(request):
     """Site-wide facts every page shows: its name, help now, and whether listings are sample data."""
-    from meetings.demo import demo_data_loaded
+    from demo.samples import demo_data_loaded
 
     return {
         "SITE_NAME": settings.SITE_NAME,

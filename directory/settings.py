@@ -60,8 +60,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "directory",
+    # Shared helpers (time, geo, the one gazetteer); no models.
+    "core",
     "groups",
     "meetings",
+    # After meetings: its admin extends the meeting admin.
+    "interop",
+    "search",
+    "referrals",
+    "demo",
     # Volunteers and security: login lockout, change history, scoped roles and public change requests.
     "axes",
     "simple_history",
@@ -326,7 +333,7 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
 # Public search pages and API answers are kept this long (within the same minute) for the next visitor
 # asking the same thing; 0 turns that off (directory/pagecache.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-# The places file "near" searches read (meetings/places.py); empty = var/places.sqlite3 in the project.
+# The places file "near" searches read (core/places.py); empty = var/places.sqlite3 in the project.
 PLACES_DB = env_str("PLACES_DB", "")
 CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX", "many-paths")
 

@@ -5,27 +5,27 @@ from django.urls import include, path
 
 from directory import views
 from directory.pagecache import public_page_cache
-from meetings import views as meeting_views
+from search import views as search_views
 
 # Machine-facing URLs stay in one language: health check, feeds and APIs, and the admin.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("", include("meetings.interop.urls")),
+    path("", include("interop.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 # Public pages: English at /..., Spanish at /es/... (the language comes from the URL, never a cookie).
-# meetings.urls also holds /api/meetings, which therefore answers at /es/api/meetings too (harmless).
+# search.urls also holds /api/meetings, which therefore answers at /es/api/meetings too (harmless).
 urlpatterns += i18n_patterns(
     # The search is the front door: a visitor sees meetings on the first screen.
-    path("", public_page_cache(meeting_views.search), name="home"),
-    path("programs/", views.program_list, name="programs"),
+    path("", public_page_cache(search_views.search), name="home"),
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
     # Before meetings.urls: its "meetings/<slug>/" would otherwise take "meetings/suggest/".
     path("", include("volunteers.urls")),
     path("", include("groups.urls")),
+    path("", include("search.urls")),
     path("", include("meetings.urls")),
-    path("", include("meetings.referral_urls")),
+    path("", include("referrals.urls")),
     prefix_default_language=False,
 )

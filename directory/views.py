@@ -2,20 +2,6 @@ from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from groups.models import Program
-
-
-def program_list(request):
-    programs = Program.objects.with_meeting_counts()
-    return render(
-        request,
-        "directory/programs.html",
-        {
-            "recovery_programs": [p for p in programs if p.audience == "recovery"],
-            "family_programs": [p for p in programs if p.audience == "family"],
-        },
-    )
-
 
 def about(request):
     return render(request, "directory/about.html")

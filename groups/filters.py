@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Windo
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
+from core.time import get_zone, next_start
 from groups.models import (
     MEETING_COUNTS_SECONDS,
     Abstinence,
@@ -21,8 +22,7 @@ from groups.models import (
     Substances,
 )
 from meetings.models import Attendance, Meeting, MeetingType, has_type
-from meetings.search import Clock, meeting_zones
-from meetings.timeutil import get_zone, next_start
+from search.clock import Clock, meeting_zones
 
 
 class ProgramFilter(django_filters.FilterSet):
@@ -245,7 +245,7 @@ def _soonest_starts(wanted, type_ids, *, now):
     """{meeting pk: next start} for the SOONEST fitting meetings of each program, in one or two queries.
 
     `wanted` is {(type codes, attendances or None): [program ids]}. The database ranks the fitting meetings
-    starting in the next WINDOW_HOURS (exactly, in each meeting's zone: meetings.search.Clock), then all
+    starting in the next WINDOW_HOURS (exactly, in each meeting's zone: search.clock.Clock), then all
     the fitting meetings of the programs with fewer than SOONEST there, by minutes until their next start
     from the indexed UTC minute of the week. Python then computes the exact next start, across any DST
     change, of the CANDIDATES best-ranked per program and keeps the soonest.

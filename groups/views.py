@@ -8,6 +8,18 @@ from groups.models import Program
 FACT_LABELS = [label for _field, label in Program.FACT_FIELDS]
 
 
+def program_list(request):
+    programs = Program.objects.with_meeting_counts()
+    return render(
+        request,
+        "groups/programs.html",
+        {
+            "recovery_programs": [p for p in programs if p.audience == "recovery"],
+            "family_programs": [p for p in programs if p.audience == "family"],
+        },
+    )
+
+
 def program_detail(request, slug):
     program = get_object_or_404(Program, slug=slug)
     page = Paginator(program.listed_meetings(), 50).get_page(request.GET.get("page"))

@@ -425,6 +425,3 @@ class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, SimpleHis
         if db_field.name == "types":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-from meetings.interop import admin as _interop_admin  # noqa: E402,F401

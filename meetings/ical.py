@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-from meetings.timeutil import next_start
+from core.time import next_start
 
 PRODID = "-//Many Paths//Meeting directory//EN"
 BYDAY = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]  # indexed by our weekday, 0 = Sunday

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.timeutil import get_zone, offset_minutes
+from core.time import get_zone, offset_minutes
 
 # The shape of an IANA zone name ("UTC", "America/Argentina/Buenos_Aires"). The database checks the
 # shape; clean() checks the name against the zone database, whose list changes with tzdata releases
@@ -291,7 +291,7 @@ class ZoneOffset(models.Model):
     condition per zone on every row. The column is right while a zone keeps the offset recorded here; when a
     zone changes offset (daylight saving), `refresh_zone_offsets` (run from cron) records the new offset and
     recomputes that zone's meetings, and until it has run, searches treat the zone as stale and use exact
-    wall-clock conditions for it instead (see meetings.search).
+    wall-clock conditions for it instead (see search.clock).
     """
 
     timezone = models.CharField(max_length=64, primary_key=True)
@@ -323,7 +323,7 @@ class ZoneOffset(models.Model):
         """Searches cache the recorded offsets; drop that copy after the table changes."""
         from django.core.cache import cache
 
-        from meetings.search import OFFSETS_CACHE_KEY
+        from search.clock import OFFSETS_CACHE_KEY
 
         cache.delete(OFFSETS_CACHE_KEY)
 

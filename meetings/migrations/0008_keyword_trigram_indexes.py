@@ -1,7 +1,7 @@
 """Trigram indexes for keyword searches on PostgreSQL (pg_trgm): a rare word is found by index.
 
 Django's `icontains` is `UPPER(column::text) LIKE UPPER('%word%')` on PostgreSQL; these GIN indexes on the
-same expression answer it, and PostgreSQL combines them with the foreign keys' indexes (meetings.keywords).
+same expression answer it, and PostgreSQL combines them with the foreign keys' indexes (search.keywords).
 SQLite has no such index and scans, as before. pg_trgm ships with PostgreSQL (Debian's server package);
 since PostgreSQL 13 a database's owner may create it without being a superuser.
 """

@@ -5,7 +5,7 @@ external-content FTS5 table over meetings_meeting, kept in step by triggers (so 
 generator are covered too). PostgreSQL has its trigram indexes (0008) instead.
 
 Django rebuilds a SQLite table to alter it, which drops its triggers: a later migration that alters
-meetings_meeting must create them again (tests/meetings/search/test_keyword.py checks that they exist).
+meetings_meeting must create them again (tests/search/test_keyword.py checks that they exist).
 """
 
 from django.db import migrations

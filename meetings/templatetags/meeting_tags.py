@@ -6,12 +6,12 @@ from django.utils.formats import time_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from meetings import referrals
+from core.time import next_start, zone_city
 from meetings.models import Attendance, Status, Weekday
-from meetings.presenters import meeting_url_maker
-from meetings.templatetags.form_tags import fast_escape
-from meetings.templatetags.referral_tags import PageWithList
-from meetings.timeutil import next_start, zone_city
+from referrals import lists as referrals
+from referrals.templatetags.referral_tags import PageWithList
+from search.rows import meeting_url_maker
+from search.templatetags.form_tags import fast_escape
 
 register = template.Library()
 

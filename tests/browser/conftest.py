@@ -118,7 +118,7 @@ def site(request, browser, django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from pytest_django.live_server_helper import LiveServer
 
-    from meetings.demo_data import demo_seed
+    from demo.data import demo_seed
     from meetings.models import Meeting
 
     with django_db_blocker.unblock():

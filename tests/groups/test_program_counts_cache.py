@@ -13,7 +13,7 @@ from tests.factories import make_meeting, make_program
 
 pytestmark = pytest.mark.django_db
 
-COMPARE, PROGRAMS = reverse("groups:compare"), reverse("programs")
+COMPARE, PROGRAMS = reverse("groups:compare"), reverse("groups:list")
 
 
 def counting_queries(queries):

@@ -9,16 +9,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from bench.generator import GENERATED_SOURCE
+from demo.samples import DEMO_SOURCE
 from groups.models import Program
-from meetings.demo import DEMO_SOURCE
-from meetings.generator import GENERATED_SOURCE
-from meetings.interop.sources import feed_import
+from interop.sources import feed_import
 from meetings.models import Attendance, Meeting, MeetingType, Region, type_ids_text
 from tests.factories import make_location, make_meeting, make_program, make_type
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE_FEED = Path(__file__).resolve().parent / "interop" / "data" / "example-feed.json"
+EXAMPLE_FEED = Path(__file__).resolve().parents[1] / "interop" / "data" / "example-feed.json"
 
 
 def links_by_meeting(meeting_ids):
@@ -55,7 +55,7 @@ def types():
 
 @pytest.fixture
 def reference_data():
-    """Programs and meeting types as every deployment has them (as tests/meetings/interop/conftest.py loads)."""
+    """Programs and meeting types as every deployment has them (as tests/interop/conftest.py loads)."""
     call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / "programs.json", verbosity=0)
     call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / "meeting_types.json", verbosity=0)
 
@@ -411,7 +411,7 @@ def test_the_search_page_type_filter_returns_exactly_the_meetings_having_that_ty
     added.types.add(wanted)
     assert_copies_match(Meeting.objects.all())
 
-    response = client.get(reverse("meetings:search"), {"type": "speaker"})
+    response = client.get(reverse("search:page"), {"type": "speaker"})
 
     assert response.status_code == 200
     found = {meeting.name for meeting in response.context["page"]}
@@ -427,7 +427,7 @@ def test_the_search_page_language_filter_returns_exactly_the_meetings_in_that_la
     make_meeting(program=program, name="French", types=[other])
     make_meeting(program=program, name="No language")
 
-    response = client.get(reverse("meetings:search"), {"language": "es"})
+    response = client.get(reverse("search:page"), {"language": "es"})
 
     assert response.status_code == 200
     assert [meeting.name for meeting in response.context["page"]] == ["Spanish"]

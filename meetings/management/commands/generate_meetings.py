@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from bench.generator import MAX_MEETINGS, GeneratorError, meetings_generate, parse_count
 from groups.models import Program
-from meetings.generator import MAX_MEETINGS, GeneratorError, meetings_generate, parse_count
 from meetings.models import MeetingType
 
 

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.time import get_zone, offset_minutes
 from meetings.models import Meeting, ZoneOffset
-from meetings.timeutil import get_zone, offset_minutes
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from meetings.search import occurrence_state
-from meetings.timeutil import get_zone, local_datetime, next_start
+from core.time import get_zone, local_datetime, next_start
+from search.clock import occurrence_state
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "UTC"]
 # Around the spring and autumn changes of 2026 in both hemispheres, and an ordinary week.

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from meetings.filters import MeetingFilter
 from meetings.models import Attendance, Meeting, ZoneOffset
+from search.filters import MeetingFilter
 from tests.factories import make_meeting, make_program
 
 pytestmark = pytest.mark.django_db

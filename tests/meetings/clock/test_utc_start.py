@@ -7,14 +7,14 @@ import pytest
 from django.core.management import call_command
 
 from groups.models import Program
-from meetings.interop.sources import feed_import
+from interop.sources import feed_import
 from meetings.models import MINUTES_PER_WEEK, Attendance, Meeting, ZoneOffset
 from tests.factories import make_meeting, make_program
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = 1
-EXAMPLE_FEED = Path(__file__).resolve().parents[1] / "interop" / "data" / "example-feed.json"
+EXAMPLE_FEED = Path(__file__).resolve().parents[2] / "interop" / "data" / "example-feed.json"
 
 
 def expected_utc_start(meeting, offsets):

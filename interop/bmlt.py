@@ -1,0 +1,728 @@
+"""BMLT's semantic API: our meetings as GetSearchResults/GetFormats/GetServiceBodies, and its results as records.
+
+Field names and string values follow bmlt-server's openapi-semantic.json (data/). Weekdays: BMLT 1 = Sunday,
+ours 0 = Sunday. Programs and regions are both offered as service bodies; region ids are offset so the two
+id spaces never meet.
+"""
+
+import csv
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.db.models import Exists, OuterRef, Q
+
+from core.geo import EARTH_RADIUS_KM, box_q, distance_expression
+from groups.models import Program
+from interop import geo
+from interop.importing import FeedError, Place, Record, RecordError, Rejection
+from interop.meeting_guide import load_json
+from meetings.models import Attendance, Meeting, MeetingType, Region, parse_type_ids
+
+DATA = Path(__file__).resolve().parent / "data"
+REGION_ID_OFFSET = 1_000_000
+VENUE_TYPES = {Attendance.IN_PERSON: "1", Attendance.ONLINE: "2", Attendance.HYBRID: "3"}
+ATTENDANCE_BY_VENUE = {value: key for key, value in VENUE_TYPES.items()}
+FORMAT_TYPE_BY_CATEGORY = {
+    "attendance": "O",
+    "format": "FC1",
+    "feature": "FC1",
+    "audience": "FC3",
+    "accessibility": "FC2",
+    "language": "LANG",
+}
+MAX_PAGE_SIZE = 1000
+# Rows read per database fetch when a result is written out; a result with fewer is answered in one piece.
+BATCH_SIZE = 1000
+# Ids are 64-bit in the database; a larger number would be an error there, not an empty result.
+MAX_ID = 2**63 - 1
+# The first radius the auto radius (a negative geo_width) tries; it doubles until the circle holds enough.
+AUTO_RADIUS_START_KM = 10.0
+# No two points on Earth are further apart: a circle this wide holds every meeting.
+HALF_EARTH_KM = math.pi * EARTH_RADIUS_KM
+DEFAULT_DURATION = "01:00:00"
+TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+class BadRequest(Exception):
+    """A query parameter is wrong; the message is returned with HTTP 400."""
+
+
+# -- formats ---------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def stock_formats():
+    with open(DATA / "bmlt-formats-en.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def stock_key_for_world():
+    keys = {}
+    for row in stock_formats():
+        if row["world_id"] and row["world_id"] != "LANG":
+            keys.setdefault(row["world_id"], row["key_string"])
+    return keys
+
+
+@dataclass
+class Format:
+    id: str
+    key_string: str
+    name_string: str
+    description_string: str
+    world_id: str
+    format_type_enum: str
+    code: str
+
+    def as_semantic(self):
+        return {
+            "key_string": self.key_string,
+            "name_string": self.name_string,
+            "description_string": self.description_string,
+            "lang": "en",
+            "id": self.id,
+            "world_id": self.world_id,
+            "format_type_enum": self.format_type_enum,
+        }
+
+
+def format_table():
+    """Our meeting types as BMLT formats, keyed by type id; stock key strings where the world_id has one."""
+    stock = stock_key_for_world()
+    table, used_keys = {}, set()
+    for meeting_type in MeetingType.objects.order_by("pk"):
+        key = stock.get(meeting_type.bmlt_world_id) or meeting_type.meeting_guide_code or meeting_type.code
+        if key in used_keys:
+            key = meeting_type.code
+        used_keys.add(key)
+        table[meeting_type.pk] = Format(
+            id=str(meeting_type.pk),
+            key_string=key,
+            name_string=meeting_type.name,
+            description_string=meeting_type.description,
+            world_id=meeting_type.bmlt_world_id,
+            format_type_enum=FORMAT_TYPE_BY_CATEGORY.get(meeting_type.category, "FC1"),
+            code=meeting_type.code,
+        )
+    return table
+
+
+# -- parameters ------------------------------------------------------------------------------------------------
+
+
+def int_list(params, name, *, low=None, high=None):
+    """A comma list of integers split into (include, exclude) by sign, as BMLT does.
+
+    Clients also send PHP-style arrays (weekdays[]=2&weekdays[]=3), so those count too.
+    """
+    values = (
+        params.getlist(name) + params.getlist(f"{name}[]") if hasattr(params, "getlist") else [params.get(name, "")]
+    )
+    raw = ",".join(value.strip() for value in values if value.strip())
+    if not raw:
+        return set(), set()
+    include, exclude = set(), set()
+    for part in raw.split(","):
+        part = part.strip()
+        try:
+            value = int(part)
+        except ValueError:
+            raise BadRequest(f"{name} must be a comma-separated list of whole numbers, not {part[:20]!r}.") from None
+        magnitude = abs(value)
+        if value == 0 or (low is not None and magnitude < low) or (high is not None and magnitude > high):
+            raise BadRequest(f"{name}: {value} is out of range ({low} to {high}, negative to exclude).")
+        (include if value > 0 else exclude).add(magnitude)
+    return include, exclude
+
+
+def _number(params, name, *, low=None, high=None, integer=False):
+    raw = params.get(name, "").strip()
+    if raw == "":
+        return None
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        kind = "a whole number" if integer else "a number"
+        raise BadRequest(f"{name} must be {kind}, not {raw[:20]!r}.") from None
+    if value != value or (low is not None and value < low) or (high is not None and value > high):
+        raise BadRequest(f"{name} must be between {low} and {high}.")
+    return value
+
+
+def _clock(params, prefix):
+    hours = _number(params, f"{prefix}H", low=0, high=23, integer=True)
+    minutes = _number(params, f"{prefix}M", low=0, high=59, integer=True)
+    if hours is None and minutes is None:
+        return None
+    return dt.time(hours or 0, minutes or 0)
+
+
+def _services(include, exclude):
+    query = Q()
+    for ids, negate in ((include, False), (exclude, True)):
+        if not ids:
+            continue
+        program_ids = {i for i in ids if i < REGION_ID_OFFSET}
+        region_ids = set()
+        for region in Region.objects.filter(pk__in=[i - REGION_ID_OFFSET for i in ids if i >= REGION_ID_OFFSET]):
+            region_ids.update(region.descendant_ids())
+        part = Q(program_id__in=program_ids) | Q(location__region_id__in=region_ids)
+        query &= ~part if negate else part
+    return query
+
+
+def search_meetings(params):
+    """(meetings, centre) for GetSearchResults: the ordered queryset, and (lat, lon) of a search near a point."""
+    # Every parameter is checked here, raising BadRequest, before a meeting is read: a streamed answer has
+    # already sent its 200 and cannot turn into a 400 halfway.
+    meetings = Meeting.objects.listed()
+    include, exclude = int_list(params, "meeting_ids", low=1, high=MAX_ID)
+    if include:
+        meetings = meetings.filter(pk__in=include)
+    if exclude:
+        meetings = meetings.exclude(pk__in=exclude)
+    include, exclude = int_list(params, "weekdays", low=1, high=7)
+    if include:
+        meetings = meetings.filter(weekday__in=[day - 1 for day in include])
+    if exclude:
+        meetings = meetings.exclude(weekday__in=[day - 1 for day in exclude])
+    include, exclude = int_list(params, "venue_types", low=1, high=3)
+    if include:
+        meetings = meetings.filter(attendance__in=[ATTENDANCE_BY_VENUE[str(v)] for v in include])
+    if exclude:
+        meetings = meetings.exclude(attendance__in=[ATTENDANCE_BY_VENUE[str(v)] for v in exclude])
+    include, exclude = int_list(params, "formats", low=1, high=MAX_ID)
+    operator = params.get("formats_comparison_operator", "AND").upper()
+    if operator not in ("AND", "OR"):
+        raise BadRequest("formats_comparison_operator must be AND or OR.")
+    if include and operator == "AND":
+        for type_id in include:
+            meetings = meetings.filter(types=type_id)
+    elif include:
+        # EXISTS, not a join and DISTINCT: DISTINCT would compare every column of every row of a large result.
+        links = Meeting.types.through.objects.filter(meeting_id=OuterRef("pk"), meetingtype_id__in=include)
+        meetings = meetings.filter(Exists(links))
+    if exclude:
+        meetings = meetings.exclude(types__in=exclude)
+    include, exclude = int_list(params, "services", low=1, high=MAX_ID)
+    if include or exclude:
+        meetings = meetings.filter(_services(include, exclude))
+    after, before, ends_before = (
+        _clock(params, "StartsAfter"),
+        _clock(params, "StartsBefore"),
+        _clock(params, "EndsBefore"),
+    )
+    if after:
+        meetings = meetings.filter(start_time__gt=after)
+    if before:
+        meetings = meetings.filter(start_time__lt=before)
+    if ends_before:
+        meetings = meetings.filter(end_time__lt=ends_before)
+    text = params.get("SearchString", "").strip()
+    if len(text) > 200:
+        raise BadRequest("SearchString is longer than 200 characters.")
+    if "\x00" in text:
+        # PostgreSQL refuses NUL in a string; the database would answer with an error, not "no meetings".
+        raise BadRequest("SearchString must not contain a NUL character.")
+    if len(text) >= 3 or text.isdigit():
+        meetings = meetings.filter(
+            Q(name__icontains=text)
+            | Q(notes__icontains=text)
+            | Q(location__name__icontains=text)
+            | Q(location__city__icontains=text)
+            | Q(location__formatted_address__icontains=text)
+        )
+    meetings = meetings.order_by("weekday", "start_time", "pk")
+    return _near(params, meetings)
+
+
+def _near(params, meetings):
+    """(meetings, centre): those within geo_width of lat_val/long_val, or the N nearest for a negative width."""
+    latitude = _number(params, "lat_val", low=-90, high=90)
+    longitude = _number(params, "long_val", low=-180, high=180)
+    miles = _number(params, "geo_width", low=-1000, high=20000)
+    km = _number(params, "geo_width_km", low=-1000, high=20000)
+    if latitude is None and longitude is None:
+        if miles is not None or km is not None:
+            raise BadRequest("geo_width and geo_width_km need lat_val and long_val.")
+        return meetings, None
+    if latitude is None or longitude is None:
+        raise BadRequest("Give both lat_val and long_val.")
+    radius = km if km is not None else (miles * 1.609344 if miles is not None else None)
+    if radius is None:
+        raise BadRequest("A search near lat_val/long_val needs geo_width (miles) or geo_width_km.")
+    centre = (latitude, longitude)
+    candidates = meetings.filter(location__latitude__isnull=False)
+    if radius < 0:
+        # BMLT's "auto radius": a negative width asks for (at least) that many of the nearest meetings.
+        return _nearest(candidates, latitude, longitude, int(-radius if km is not None else -miles)), centre
+    by_distance = params.get("sort_results_by_distance") == "1"
+    if radius > 0:
+        candidates = _within(candidates, latitude, longitude, radius)
+    elif by_distance:
+        candidates = _with_distance(candidates, latitude, longitude)  # a width of 0: everywhere
+    if by_distance:
+        candidates = candidates.order_by("distance_km", "weekday", "start_time", "pk")
+    return candidates, centre
+
+
+def _with_distance(meetings, latitude, longitude):
+    return meetings.annotate(distance_km=distance_expression(latitude, longitude))
+
+
+def _within(candidates, latitude, longitude, radius_km):
+    """The candidates no further than radius_km: the box narrows the rows by index, the exact distance decides."""
+    boxed = candidates.filter(box_q(latitude, longitude, radius_km))
+    return _with_distance(boxed, latitude, longitude).filter(distance_km__lte=radius_km)
+
+
+def _nearest(candidates, latitude, longitude, count):
+    """The `count` nearest candidates, nearest first, found in a circle grown until it holds that many."""
+    radius = AUTO_RADIUS_START_KM
+    # Every meeting in the circle is in its box, so once the circle holds `count`, the nearest are among them;
+    # a dense city needs one small box, an empty ocean a few more, and no request reads every meeting.
+    while radius < HALF_EARTH_KM:
+        if _within(candidates, latitude, longitude, radius).order_by()[:count].count() >= count:
+            break
+        radius *= 2
+    nearest = _within(candidates, latitude, longitude, radius)
+    return nearest.order_by("distance_km", "weekday", "start_time", "pk")[:count]
+
+
+def paginate(params, meetings):
+    """The page asked for as a LIMIT/OFFSET slice of the ordered meetings, or None when there is no page_size."""
+    size = _number(params, "page_size", low=1, high=MAX_PAGE_SIZE, integer=True)
+    number = _number(params, "page_num", low=1, high=10**6, integer=True) or 1
+    if size is None:
+        return None
+    start = (number - 1) * size
+    return meetings[start : start + size]
+
+
+def used_type_ids(meetings):
+    """Ids of the types these meetings have, read from their type_ids copies (distinct in the database if it can)."""
+    texts = meetings.values_list("type_ids", flat=True)
+    if not meetings.query.is_sliced:
+        texts = texts.order_by().distinct()
+    used = set()
+    for text in texts.iterator(chunk_size=BATCH_SIZE):
+        used.update(parse_type_ids(text))
+    return used
+
+
+def used_format_ids():
+    """Ids of the types some meeting has: one index probe of the link table per type, not a read of every link."""
+    links = Meeting.types.through.objects.filter(meetingtype_id=OuterRef("pk"))
+    return set(MeetingType.objects.filter(Exists(links)).values_list("pk", flat=True))
+
+
+# -- output ------------------------------------------------------------------------------------------------
+
+
+def _hms(value):
+    return value.strftime("%H:%M:%S") if value else ""
+
+
+def _duration(minutes):
+    # Stored: to the end time, or the hour clients assume without one.
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
+
+
+def _text(value):
+    return str(value) if value is not None else ""
+
+
+# What semantic_meeting reads: plain rows, not model instances, so a whole directory can be written in batches.
+ROW_FIELDS = (
+    *("pk", "group_id", "program_id", "program__name", "weekday", "attendance", "start_time", "duration_minutes"),
+    *("timezone", "type_ids", "name", "notes", "conference_phone", "conference_url", "conference_url_notes"),
+    *("conference_phone_notes", "location__longitude", "location__latitude", "location__name", "location__notes"),
+    *("location__address", "location__city", "location__state", "location__postal_code", "location__country"),
+)
+
+
+def semantic_meeting(row, *, format_keys, format_ids, root_uri, distance_km=None):
+    """A meeting row (ROW_FIELDS) as a GetSearchResults object: every value a string, in BMLT's order."""
+    item = {
+        "id_bigint": str(row["pk"]),
+        "worldid_mixed": "",
+        "shared_group_id_bigint": str(row["group_id"] or ""),
+        "service_body_bigint": str(row["program_id"]),
+        "service_body_name": row["program__name"],
+        "weekday_tinyint": str(row["weekday"] + 1),
+        "venue_type": VENUE_TYPES.get(row["attendance"], "1"),
+        "start_time": _hms(row["start_time"]),
+        "duration_time": _duration(row["duration_minutes"]),
+        "time_zone": row["timezone"],
+        "formats": format_keys,
+        "lang_enum": "en",
+        "longitude": _text(row["location__longitude"]),
+        "latitude": _text(row["location__latitude"]),
+        "meeting_name": row["name"],
+        "location_text": row["location__name"] or "",
+        "location_info": row["location__notes"] or "",
+        "location_street": row["location__address"] or "",
+        "location_city_subsection": "",
+        "location_neighborhood": "",
+        "location_municipality": row["location__city"] or "",
+        "location_sub_province": "",
+        "location_province": row["location__state"] or "",
+        "location_postal_code_1": row["location__postal_code"] or "",
+        "location_nation": row["location__country"] or "",
+        "comments": row["notes"],
+        "train_lines": "",
+        "bus_lines": "",
+        "phone_meeting_number": row["conference_phone"],
+        "virtual_meeting_link": row["conference_url"],
+        "virtual_meeting_additional_info": " ".join(
+            part for part in (row["conference_url_notes"], row["conference_phone_notes"]) if part
+        ),
+        "contact_name_1": "",
+        "contact_phone_1": "",
+        "contact_email_1": "",
+        "published": "1",
+        "root_server_uri": root_uri,
+        "format_shared_id_list": format_ids,
+    }
+    if distance_km is not None:
+        item["distance_in_km"] = f"{distance_km:.4f}"
+        item["distance_in_miles"] = f"{distance_km / 1.609344:.4f}"
+    return item
+
+
+def select_fields(item, wanted):
+    """The item with only the data_field_key fields (in that order), or whole when none are asked for."""
+    if not wanted:
+        return item
+    return {key: item[key] for key in wanted if key in item}
+
+
+class SemanticWriter:
+    """Turns meeting rows into GetSearchResults objects; its lookups are loaded once per response."""
+
+    # Meetings share some thousands of sets of types; more than this and the memo starts again, so it stays small.
+    MEMO_LIMIT = 20_000
+
+    def __init__(self, params, *, root_uri, centre=None):
+        self.formats = format_table()
+        self.root_uri = root_uri
+        self.centre = centre
+        self.wanted = [key.strip() for key in params.get("data_field_key", "").split(",") if key.strip()]
+        self.used = set()  # type ids of the meetings written so far, for get_used_formats
+        self._memo = {}
+
+    def format_lists(self, type_ids):
+        """(key strings, ids) of a row's type_ids text, as the formats and format_shared_id_list fields."""
+        found = self._memo.get(type_ids)
+        if found is None:
+            if len(self._memo) >= self.MEMO_LIMIT:
+                self._memo.clear()
+            ids = [pk for pk in sorted(parse_type_ids(type_ids)) if pk in self.formats]
+            keys = [self.formats[pk].key_string for pk in ids]
+            keys.sort(key=lambda key: key not in ("O", "C"))  # BMLT lists Open/Closed first.
+            found = self._memo[type_ids] = (",".join(keys), ",".join(map(str, ids)), ids)
+        return found
+
+    def item(self, row):
+        keys, id_list, ids = self.format_lists(row["type_ids"])
+        self.used.update(ids)
+        distance = None
+        if self.centre is not None:
+            distance = geo.distance_km(*self.centre, row["location__latitude"], row["location__longitude"])
+        item = semantic_meeting(
+            row, format_keys=keys, format_ids=id_list, root_uri=self.root_uri, distance_km=distance
+        )
+        return select_fields(item, self.wanted)
+
+    def items(self, meetings):
+        """All the meetings' objects at once: for a page, which MAX_PAGE_SIZE keeps small."""
+        return [self.item(row) for row in meetings.values(*ROW_FIELDS)]
+
+    def batches(self, meetings):
+        """Lists of objects, BATCH_SIZE at a time, read through a chunked cursor so memory does not grow."""
+        size = BATCH_SIZE
+        batch = []
+        for row in meetings.values(*ROW_FIELDS).iterator(chunk_size=size):
+            batch.append(self.item(row))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def used_formats(self, type_ids=None):
+        """The formats of these type ids, or of the meetings written so far."""
+        ids = self.used if type_ids is None else type_ids
+        return [self.formats[pk].as_semantic() for pk in sorted(ids) if pk in self.formats]
+
+
+def json_chunks(batches, *, used_formats=None):
+    """A GetSearchResults array as JSON text a batch at a time, then used_formats() in an envelope if given."""
+    # The text is what json.dumps, and so JsonResponse, writes for the whole answer, byte for byte.
+    yield '{"meetings": [' if used_formats else "["
+    separator = ""
+    for batch in batches:
+        if batch:
+            # One dumps() per batch; its brackets are dropped so the batches join into one array.
+            yield separator + json.dumps(batch)[1:-1]
+            separator = ", "
+    yield "]"
+    if used_formats:
+        yield ', "formats": ' + json.dumps(used_formats()) + "}"
+
+
+def service_bodies(params):
+    include, exclude = int_list(params, "services", low=1)
+    bodies = [
+        {
+            "id": str(program.pk),
+            "parent_id": "0",
+            "name": program.name,
+            "description": program.description,
+            "type": "WS",
+            "url": program.website,
+            "helpline": "",
+            "world_id": "",
+        }
+        for program in Program.objects.order_by("pk")
+    ]
+    bodies += [
+        {
+            "id": str(REGION_ID_OFFSET + region.pk),
+            "parent_id": str(REGION_ID_OFFSET + region.parent_id) if region.parent_id else "0",
+            "name": region.name,
+            "description": region.get_kind_display(),
+            "type": {"country": "ZF", "state": "RS", "metro": "MA", "neighbourhood": "AS"}.get(region.kind, "AS"),
+            "url": "",
+            "helpline": "",
+            "world_id": "",
+        }
+        for region in Region.objects.order_by("pk")
+    ]
+    if include:
+        bodies = [body for body in bodies if int(body["id"]) in include]
+    if exclude:
+        bodies = [body for body in bodies if int(body["id"]) not in exclude]
+    return bodies
+
+
+SEMANTIC_KEYS = [
+    "id_bigint",
+    "worldid_mixed",
+    "shared_group_id_bigint",
+    "service_body_bigint",
+    "weekday_tinyint",
+    "venue_type",
+    "start_time",
+    "duration_time",
+    "time_zone",
+    "formats",
+    "lang_enum",
+    "longitude",
+    "latitude",
+    "meeting_name",
+    "location_text",
+    "location_info",
+    "location_street",
+    "location_municipality",
+    "location_province",
+    "location_postal_code_1",
+    "location_nation",
+    "comments",
+    "phone_meeting_number",
+    "virtual_meeting_link",
+    "virtual_meeting_additional_info",
+]
+
+
+def server_info():
+    """GetServerInfo: what a client such as crouton asks first. No API keys, ever (privacy)."""
+    return [
+        {
+            "version": "4.0.0",
+            "versionInt": "4000000",
+            "langs": "en",
+            "nativeLang": "en",
+            "centerLongitude": "-98.5795",
+            "centerLatitude": "39.8283",
+            "centerZoom": "4",
+            "defaultDuration": DEFAULT_DURATION,
+            "regionBias": "us",
+            "charSet": "UTF-8",
+            "distanceUnits": "mi",
+            "semanticAdmin": "0",
+            "emailEnabled": "0",
+            "emailIncludesServiceBodies": "0",
+            "changesPerMeeting": "0",
+            "meeting_states_and_provinces": "",
+            "meeting_counties_and_sub_provinces": "",
+            "available_keys": ",".join(SEMANTIC_KEYS),
+            "google_api_key": "",
+            "aggregator_mode_enabled": False,
+        }
+    ]
+
+
+def field_keys():
+    return [{"key": key, "description": key.replace("_", " ")} for key in SEMANTIC_KEYS]
+
+
+# -- import ------------------------------------------------------------------------------------------------
+
+
+def _string(item, name):
+    value = item.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise RecordError(f"{name} must be a string, not {type(value).__name__}.")
+    return value.strip()
+
+
+def _clock_value(text, name):
+    match = TIME.match(text)
+    if not match or int(match.group(1)) > 24 or int(match.group(2)) > 59:
+        raise RecordError(f"{name} {text[:20]!r} is not HH:MM:SS.")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _type_resolver(envelope_formats):
+    """A function from a BMLT format key (or id) to our type code, using world_id as BMLT advises."""
+    ours_by_world = {}
+    ours_by_code = {}
+    for code, world_id, mg_code in MeetingType.objects.values_list("code", "bmlt_world_id", "meeting_guide_code"):
+        if world_id:
+            ours_by_world.setdefault(world_id, code)
+        ours_by_code[code] = code
+        if mg_code:
+            ours_by_code.setdefault(mg_code, code)
+    world_by_key = {row["key_string"]: row["world_id"] for row in stock_formats() if row["world_id"] != "LANG"}
+    world_by_id = {}
+    for entry in envelope_formats or []:
+        if isinstance(entry, dict) and isinstance(entry.get("world_id"), str):
+            world_by_key[str(entry.get("key_string", ""))] = entry["world_id"]
+            world_by_id[str(entry.get("id", ""))] = entry["world_id"]
+
+    def resolve(key, *, by_id=False):
+        world = world_by_id.get(key) if by_id else world_by_key.get(key)
+        if world and world in ours_by_world:
+            return ours_by_world[world]
+        return None if by_id else ours_by_code.get(key)
+
+    return resolve
+
+
+def item_record(item, position, *, resolve, warnings):
+    if not isinstance(item, dict):
+        raise RecordError(f"a meeting must be a JSON object, not {type(item).__name__}.")
+    key = _string(item, "id_bigint")
+    if not key:
+        raise RecordError("id_bigint is missing.")
+    name = _string(item, "meeting_name")
+    if not name:
+        raise RecordError("meeting_name is missing.")
+    weekday = _string(item, "weekday_tinyint")
+    if not weekday.isdigit() or not 1 <= int(weekday) <= 7:
+        raise RecordError(f"weekday_tinyint {weekday[:10]!r} is not a weekday (1 = Sunday to 7 = Saturday).")
+    hours, minutes = _clock_value(_string(item, "start_time"), "start_time")
+    if hours > 23:
+        raise RecordError("start_time must be before 24:00.")
+    start = dt.time(hours, minutes)
+    end = None
+    duration = _string(item, "duration_time")
+    if duration:
+        d_hours, d_minutes = _clock_value(duration, "duration_time")
+        total = d_hours * 60 + d_minutes
+        if 0 < total < 24 * 60:
+            end_minutes = (hours * 60 + minutes + total) % (24 * 60)
+            end = dt.time(end_minutes // 60, end_minutes % 60)
+    venue = _string(item, "venue_type")
+    if venue and venue not in ATTENDANCE_BY_VENUE:
+        raise RecordError(f"venue_type {venue[:10]!r} is not 1 (in person), 2 (virtual) or 3 (hybrid).")
+    codes, unknown = [], []
+    keys = [k.strip() for k in _string(item, "formats").split(",") if k.strip()]
+    for format_key in keys:
+        code = resolve(format_key)
+        (codes if code else unknown).append(code or format_key)
+    for format_id in [k.strip() for k in _string(item, "format_shared_id_list").split(",") if k.strip()]:
+        code = resolve(format_id, by_id=True)
+        if code:
+            codes.append(code)
+    unknown = [k for k in unknown if k not in ("VM", "HY")]
+    if unknown:
+        warnings.append(Rejection(position, key, f"formats ignored (no matching type): {', '.join(unknown)}"))
+    latitude, longitude = _string(item, "latitude"), _string(item, "longitude")
+    try:
+        latitude = float(latitude) if latitude else None
+        longitude = float(longitude) if longitude else None
+    except ValueError:
+        raise RecordError("latitude and longitude must be numbers.") from None
+    if latitude is not None and longitude is not None and (abs(latitude) > 90 or abs(longitude) > 180):
+        raise RecordError("latitude or longitude is out of range.")
+    if not latitude and not longitude:
+        # BMLT writes 0,0 for "unknown".
+        latitude = longitude = None
+    if (latitude is None) != (longitude is None):
+        raise RecordError("give both latitude and longitude, or neither.")
+    attendance = ATTENDANCE_BY_VENUE.get(venue, "")
+    street = _string(item, "location_street")
+    place = Place(
+        name=_string(item, "location_text"),
+        address=street,
+        city=_string(item, "location_municipality"),
+        state=_string(item, "location_province"),
+        postal_code=_string(item, "location_postal_code_1"),
+        country=_string(item, "location_nation"),
+        latitude=latitude,
+        longitude=longitude,
+        # A virtual meeting's town is only its "origin"; it is not a place to go.
+        approximate=attendance == Attendance.ONLINE or not street,
+        notes=_string(item, "location_info"),
+    )
+    return Record(
+        position=position,
+        external_key=key,
+        slug_hint=f"{name} {key}",
+        name=name[:200],
+        weekday=int(weekday) - 1,
+        start_time=start,
+        end_time=end,
+        timezone=_string(item, "time_zone"),
+        place=place if (place.full_address() or latitude is not None) else None,
+        attendance=attendance,
+        conference_url=_string(item, "virtual_meeting_link"),
+        conference_url_notes=_string(item, "virtual_meeting_additional_info")[:300],
+        conference_phone=_string(item, "phone_meeting_number")[:100],
+        type_codes=list(dict.fromkeys(codes)),
+        notes=_string(item, "comments"),
+    )
+
+
+def records_from_bytes(data, *, warnings=None):
+    """Records and Rejections of a GetSearchResults response (bare array or {meetings, formats})."""
+    payload = load_json(data)
+    formats = None
+    if isinstance(payload, dict) and "meetings" in payload:
+        formats, payload = payload.get("formats"), payload["meetings"]
+    if not isinstance(payload, list):
+        raise FeedError(
+            "A BMLT GetSearchResults response is a JSON array of meetings, "
+            f"but this is a JSON {type(payload).__name__}."
+        )
+    resolve = _type_resolver(formats if isinstance(formats, list) else None)
+    warnings = [] if warnings is None else warnings
+    results = []
+    for position, item in enumerate(payload, start=1):
+        try:
+            results.append(item_record(item, position, resolve=resolve, warnings=warnings))
+        except RecordError as error:
+            key = item.get("id_bigint") if isinstance(item, dict) else ""
+            results.append(Rejection(position, str(key)[:40] if isinstance(key, (str, int)) else "", str(error)))
+    return results

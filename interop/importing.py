@@ -1,0 +1,545 @@
+"""The shared import pipeline: every format turns its records into `Record`s, and this writes them.
+
+An import is atomic (a feed that fails as a whole changes nothing) and idempotent (keyed on the source and
+the record's external key; a row is saved only when one of its values changed, so `updated` stays put).
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from groups.models import Group
+from interop import geo
+from meetings.models import (
+    Attendance,
+    Location,
+    Meeting,
+    MeetingType,
+    Region,
+    Status,
+    available_timezones,
+    type_ids_text,
+)
+
+TEMPORARILY_CLOSED_CODE = "location-temporarily-closed"
+# full_clean() runs clean_fields() and clean() (whose readable messages become rejection reasons) on every
+# row written. Left out, because the pipeline already guarantees them and the database enforces them:
+# re-checking foreign keys it just loaded or created, uniqueness (slugs are reserved from a preloaded set,
+# keys are de-duplicated per feed), and check constraints (each mirrored in clean()). Each would be a query
+# per row, and a 10,000-meeting import would spend most of its time on them.
+CLEAN_OPTIONS = {"validate_unique": False, "validate_constraints": False}
+
+
+class FeedError(Exception):
+    """The feed as a whole cannot be read (not JSON, not CSV, wrong shape); nothing is changed."""
+
+
+class RecordError(Exception):
+    """One record is wrong; it is skipped and reported with this reason."""
+
+
+@dataclass
+class Place:
+    """An address as a feed gives it; `approximate` is None when the feed does not say."""
+
+    name: str = ""
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+    formatted_address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    approximate: bool | None = None
+    notes: str = ""
+
+    def full_address(self):
+        if self.formatted_address:
+            return self.formatted_address
+        state_zip = " ".join(part for part in (self.state, self.postal_code) if part)
+        return ", ".join(part for part in (self.address, self.city, state_zip, self.country) if part)
+
+    def is_specific(self):
+        """Whether people can go there: a street address, not just a city."""
+        if self.approximate is not None:
+            return not self.approximate and bool(self.full_address())
+        if self.address:
+            return True
+        # TSML UI's rule: fewer than four comma-separated parts is a city or area. We also accept three
+        # parts when the first holds a house number ("123 Main St, Anytown, CA 98765").
+        parts = [part for part in self.formatted_address.split(",") if part.strip()]
+        return len(parts) >= 4 or (len(parts) == 3 and bool(re.search(r"\d", parts[0])))
+
+
+@dataclass
+class Record:
+    """One weekly meeting in our own terms, whatever format it came from."""
+
+    position: int
+    external_key: str
+    name: str
+    weekday: int
+    start_time: dt.time
+    end_time: dt.time | None = None
+    timezone: str = ""
+    place: Place | None = None
+    attendance: str = ""  # explicit (BMLT venue_type); otherwise derived from the place and join details
+    conference_url: str = ""
+    conference_url_notes: str = ""
+    conference_phone: str = ""
+    conference_phone_notes: str = ""
+    type_codes: list = field(default_factory=list)  # our MeetingType codes
+    notes: str = ""
+    group: str = ""
+    regions: list = field(default_factory=list)
+    updated: dt.datetime | None = None
+    slug_hint: str = ""
+
+
+@dataclass
+class Rejection:
+    position: int
+    key: str
+    reason: str
+
+    def __str__(self):
+        key = f" ({self.key})" if self.key else ""
+        return f"record {self.position}{key}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    source: str
+    dry_run: bool = False
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: int = 0
+    deactivated: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self):
+        return not self.error
+
+    def counts(self):
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "deactivated": len(self.deactivated),
+            "rejected": len(self.rejected),
+        }
+
+    def summary(self):
+        verb = "would be" if self.dry_run else "were"
+        if self.error:
+            head = f"Nothing was changed: {self.error}"
+        else:
+            counts = self.counts()
+            head = (
+                f"{counts['created']} meetings {verb} created, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged, {counts['deactivated']} marked inactive, "
+                f"{counts['rejected']} rejected."
+            )
+        return f"{'Dry run. ' if self.dry_run else ''}{head}"
+
+    def lines(self, *, limit=None):
+        """The report record by record, for a volunteer."""
+        lines = [self.summary()]
+        verb = "would be " if self.dry_run else ""
+        for title, keys in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("marked inactive", self.deactivated),
+        ):
+            shown = keys if limit is None else keys[:limit]
+            lines.extend(f"  {verb}{title}: {key}" for key in shown)
+            if len(shown) < len(keys):
+                lines.append(f"  ... and {len(keys) - len(shown)} more {title}")
+        lines.extend(f"  rejected {rejection}" for rejection in self.rejected)
+        lines.extend(f"  warning {warning}" for warning in self.warnings)
+        return lines
+
+
+def _reasons(error):
+    """A ValidationError's messages as one readable line, field by field."""
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def _norm_address(text):
+    return " ".join(text.casefold().replace(",", " ").split())
+
+
+class _Writer:
+    """State of one import run: what the source has, caches, and the writes deferred to finish().
+
+    Records are checked one by one (apply); new venues, groups and meetings are then written in bulk
+    (finish), because one INSERT per row (plus its history row) made a 10,000-meeting import take minutes.
+    """
+
+    def __init__(self, *, source, program, parent_region, report):
+        self.source, self.program, self.parent_region, self.report = source, program, parent_region, report
+        self.existing = {m.external_key: m for m in Meeting.objects.filter(source=source).select_related("location")}
+        self.type_ids = dict(MeetingType.objects.values_list("code", "pk"))
+        self.existing_types = {}
+        through = Meeting.types.through
+        for meeting_id, type_id in through.objects.filter(meeting__source=source).values_list(
+            "meeting_id", "meetingtype_id"
+        ):
+            self.existing_types.setdefault(meeting_id, set()).add(type_id)
+        self.locations = {}
+        for meeting in self.existing.values():
+            if meeting.location is not None:
+                self.locations.setdefault(_norm_address(meeting.location.formatted_address), meeting.location)
+        self.location_values = {}  # address -> the values the first record at it gave (first one wins)
+        self.taken_slugs = set(Meeting.objects.values_list("slug", flat=True))
+        self.groups = {g.slug: g for g in Group.objects.filter(program=program)}
+        self.regions = {}
+        self.seen = set()
+        self.new_locations, self.changed_locations, self.new_groups = [], [], []
+        self.pending = []  # (record, meeting, type ids, created) checked in finish()
+        self.change_reason = f"Import from {source}"
+
+    # -- lookups -------------------------------------------------------------------------------------------
+
+    def resolve_timezone(self, record):
+        if record.timezone:
+            if record.timezone not in available_timezones():
+                raise RecordError(f"{record.timezone!r} is not a time zone; use an IANA name such as America/Chicago.")
+            return record.timezone
+        if self.parent_region is not None:
+            return self.parent_region.timezone
+        place = record.place
+        if place is not None:
+            found = geo.zip_lookup(place.postal_code) if place.postal_code else None
+            if found and found[2]:
+                return found[2]
+            if place.latitude is not None and place.longitude is not None:
+                zone = geo.nearest_zone(round(place.latitude, 2), round(place.longitude, 2))
+                if zone:
+                    return zone
+            if place.city:
+                found = geo.city_lookup(place.city, place.state, place.country)
+                if found:
+                    return found[2]
+        raise RecordError(
+            "No time zone: the record has no timezone, the source has no region, and none could be found "
+            "from its postal code, coordinates or city."
+        )
+
+    def region_for(self, names, zone):
+        # Regions are few (a feed names tens, not thousands), so they are written as they are met.
+        parent = self.parent_region
+        for name in names:
+            name = name.strip()[:120]
+            if not name:
+                continue
+            key = (parent.pk if parent else None, name.casefold())
+            region = self.regions.get(key)
+            if region is None:
+                region = Region.objects.filter(parent=parent, name__iexact=name).first()
+                if region is None:
+                    base = slugify(f"{parent.slug if parent else ''} {name}")[:110] or "region"
+                    slug, n = base, 1
+                    while Region.objects.filter(slug=slug).exists():
+                        n += 1
+                        slug = f"{base}-{n}"
+                    region = Region(
+                        name=name,
+                        slug=slug,
+                        parent=parent,
+                        timezone=zone,
+                        kind=Region.Kind.METRO if parent is None else Region.Kind.NEIGHBOURHOOD,
+                    )
+                    region.full_clean(exclude=["parent"], **CLEAN_OPTIONS)
+                    region.save()
+                self.regions[key] = region
+            parent = region
+        return parent
+
+    def group_for(self, name):
+        name = name.strip()
+        if not name:
+            return None
+        slug = slugify(name)[:220] or "group"
+        group = self.groups.get(slug)
+        if group is None:
+            group = Group(program=self.program, name=name[:200], slug=slug)
+            try:
+                group.full_clean(exclude=["program", "region"], **CLEAN_OPTIONS)
+            except ValidationError as error:
+                raise RecordError(f"group: {_reasons(error)}") from None
+            self.groups[slug] = group
+            self.new_groups.append(group)
+        return group
+
+    def location_for(self, record, zone):
+        place = record.place
+        address = place.full_address()
+        key = _norm_address(address)
+        if key in self.location_values:
+            # Several meetings share an address; the first record at it decides the venue's details, so the
+            # result does not depend on which record came last (and a re-import changes nothing).
+            return self.locations[key]
+        if place.latitude is None or place.longitude is None:
+            found = geo.zip_lookup(place.postal_code) if place.postal_code else None
+            if not found and place.city:
+                found = geo.city_lookup(place.city, place.state, place.country)
+            if found:
+                place.latitude, place.longitude = round(found[0], 5), round(found[1], 5)
+        region = self.region_for(record.regions, zone) if record.regions else self.parent_region
+        values = {
+            "name": (place.name or address.split(",")[0]).strip()[:200],
+            "address": place.address,
+            "city": place.city,
+            "state": place.state,
+            "postal_code": place.postal_code,
+            "country": place.country,
+            "formatted_address": address,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "approximate": False,
+            "timezone": zone,
+            "region_id": region.pk if region else None,
+            "notes": place.notes,
+        }
+        location = self.locations.get(key)
+        if location is not None and all(getattr(location, name) == value for name, value in values.items()):
+            self.location_values[key] = values
+            return location
+        candidate = location or Location()
+        snapshot = {name: getattr(candidate, name) for name in values}
+        for name, value in values.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.full_clean(exclude=["region"], **CLEAN_OPTIONS)
+        except ValidationError as error:
+            for name, value in snapshot.items():
+                setattr(candidate, name, value)
+            raise RecordError(f"location: {_reasons(error)}") from None
+        (self.changed_locations if location is not None else self.new_locations).append(candidate)
+        self.locations[key] = candidate
+        self.location_values[key] = values
+        return candidate
+
+    def unique_slug(self, hint):
+        base = slugify(hint)[:200] or "meeting"
+        slug, n = base, 1
+        while slug in self.taken_slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        self.taken_slugs.add(slug)
+        return slug
+
+    # -- one record ----------------------------------------------------------------------------------------
+
+    def apply(self, record):
+        """Check a record and work out its meeting; writes happen in finish()."""
+        zone = self.resolve_timezone(record)
+        has_join = bool(record.conference_url or record.conference_phone)
+        codes = list(dict.fromkeys(record.type_codes))
+        closed = TEMPORARILY_CLOSED_CODE in codes
+        specific = record.place is not None and record.place.is_specific()
+        attendance = record.attendance
+        if not attendance:
+            if specific and has_join:
+                # A closed building plus a link is an online meeting (TSML: TC + ONL = online).
+                attendance = Attendance.ONLINE if closed else Attendance.HYBRID
+            elif specific:
+                attendance = Attendance.IN_PERSON
+            elif has_join:
+                attendance = Attendance.ONLINE
+            else:
+                raise RecordError(
+                    "Neither a street address (to attend in person) nor a conference link or phone (to join "
+                    "online): nobody could attend this meeting as listed."
+                )
+        status = Status.TEMPORARILY_CLOSED if closed and attendance == Attendance.IN_PERSON else Status.ACTIVE
+        location = None
+        if record.place is not None and (specific or attendance != Attendance.ONLINE):
+            if not specific:
+                raise RecordError(
+                    "An in-person or hybrid meeting needs a street address, but the address given is approximate "
+                    f"({record.place.full_address() or 'empty'})."
+                )
+            location = self.location_for(record, zone)
+        group = self.group_for(record.group)
+        values = {
+            "program_id": self.program.pk,
+            "name": record.name,
+            "attendance": attendance,
+            "weekday": record.weekday,
+            "start_time": record.start_time,
+            "end_time": record.end_time,
+            "timezone": zone,
+            "conference_url": record.conference_url,
+            "conference_url_notes": record.conference_url_notes,
+            "conference_phone": record.conference_phone,
+            "conference_phone_notes": record.conference_phone_notes,
+            "notes": record.notes,
+            "status": status,
+            "join_on_request": False,
+        }
+        type_ids = {self.type_ids[code] for code in codes if code in self.type_ids}
+        meeting = self.existing.get(record.external_key)
+        if meeting is not None:
+            same = (
+                all(getattr(meeting, name) == value for name, value in values.items())
+                and meeting.location_id == (location.pk if location is not None else None)
+                and (location is None or location.pk is not None)
+                and meeting.group_id == (group.pk if group is not None else None)
+                and (group is None or group.pk is not None)
+                and self.existing_types.get(meeting.pk, set()) == type_ids
+            )
+            if same:
+                self.report.unchanged += 1
+                return
+            created = False
+        else:
+            meeting = Meeting(source=self.source, external_key=record.external_key)
+            meeting.slug = self.unique_slug(record.slug_hint or record.external_key)
+            created = True
+        for name, value in values.items():
+            setattr(meeting, name, value)
+        meeting.location, meeting.group = location, group
+        self.pending.append((record, meeting, type_ids, created))
+
+    # -- writing -------------------------------------------------------------------------------------------
+
+    def finish(self):
+        """Write new venues and groups, check each meeting with full_clean(), write meetings; returns accepted."""
+        bulk_create_with_history(self.new_groups, Group, batch_size=500, default_change_reason=self.change_reason)
+        bulk_create_with_history(
+            self.new_locations, Location, batch_size=500, default_change_reason=self.change_reason
+        )
+        for location in self.changed_locations:
+            location._change_reason = self.change_reason
+            location.save()
+        new, stamps, used_locations, used_groups = [], [], set(), set()
+        for record, meeting, type_ids, created in self.pending:
+            # Venues and groups now have ids: assigning again copies them into location_id and group_id.
+            meeting.location, meeting.group = meeting.location, meeting.group
+            try:
+                meeting.full_clean(exclude=["program", "group", "location"], **CLEAN_OPTIONS)
+            except ValidationError as error:
+                self.reject(record, _reasons(error))
+                if not created:
+                    meeting.refresh_from_db()
+                continue
+            used_locations.add(meeting.location_id)
+            used_groups.add(meeting.group_id)
+            if record.updated is not None:
+                stamps.append((meeting, record.updated))
+            if created:
+                new.append((meeting, type_ids))
+                self.report.created.append(record.external_key)
+                continue
+            meeting._change_reason = self.change_reason
+            meeting.save()
+            if self.existing_types.get(meeting.pk, set()) != type_ids:
+                meeting.types.set(type_ids)
+            self.report.updated.append(record.external_key)
+        # Venues and groups made only for meetings that were then rejected are not kept.
+        Location.objects.filter(pk__in=[x.pk for x in self.new_locations if x.pk not in used_locations]).delete()
+        Group.objects.filter(pk__in=[x.pk for x in self.new_groups if x.pk not in used_groups]).delete()
+        # One INSERT per batch instead of one per meeting; the history rows are written in bulk as well.
+        Meeting.objects.set_clocks([meeting for meeting, _ in new])
+        for meeting, type_ids in new:
+            meeting.type_ids = type_ids_text(type_ids)  # the row's copy of the links written below
+        bulk_create_with_history(
+            [meeting for meeting, _ in new], Meeting, batch_size=500, default_change_reason=self.change_reason
+        )
+        through = Meeting.types.through
+        links = [through(meeting_id=m.pk, meetingtype_id=type_id) for m, ids in new for type_id in ids]
+        through.objects.bulk_create(links, batch_size=1000)
+        # The feed's own "updated" is kept (a round trip keeps it); save() would set it to now (auto_now),
+        # and bulk_update's CASE expression costs seconds at 10,000 rows, so this is one plain statement.
+        ops = connection.ops
+        sql = f"UPDATE {ops.quote_name(Meeting._meta.db_table)} SET {ops.quote_name('updated')} = %s WHERE id = %s"
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                sql,
+                [(ops.adapt_datetimefield_value(stamp), meeting.pk) for meeting, stamp in stamps],
+            )
+        for meeting, stamp in stamps:
+            meeting.updated = stamp
+        return len(self.report.created) + len(self.report.updated)
+
+    def reject(self, record, reason):
+        self.report.rejected.append(Rejection(record.position, record.external_key, reason))
+
+    def deactivate_missing(self):
+        gone = [
+            meeting
+            for key, meeting in self.existing.items()
+            if key not in self.seen and meeting.status != Status.INACTIVE
+        ]
+        for meeting in gone:
+            meeting.status = Status.INACTIVE
+            meeting._change_reason = f"{self.change_reason}: no longer in the feed"
+            meeting.save(update_fields=["status", "updated"])
+            self.report.deactivated.append(meeting.external_key)
+
+
+def meetings_import(*, source, program, records, dry_run=False, parent_region=None):
+    """Write parsed records (Record or Rejection) for one source; returns an ImportReport."""
+    report = ImportReport(source=source, dry_run=dry_run)
+    items = list(records)
+    if not items:
+        report.error = "the feed lists no meetings (an empty feed would retire every meeting of this source)."
+        return report
+    with transaction.atomic():
+        writer = _Writer(source=source, program=program, parent_region=parent_region, report=report)
+        for item in items:
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+                # A record we could not read still exists at the source: do not retire its meeting.
+                writer.seen.add(item.key)
+                continue
+            if item.external_key in writer.seen:
+                writer.reject(item, "duplicate slug: an earlier record has the same one")
+                continue
+            writer.seen.add(item.external_key)
+            try:
+                writer.apply(item)
+            except (RecordError, ValidationError) as error:
+                writer.reject(item, _reasons(error) if isinstance(error, ValidationError) else str(error))
+        try:
+            written = writer.finish()
+            if not written and not report.unchanged:
+                report.error = "every record was rejected."
+                report.created, report.updated = [], []
+            else:
+                writer.deactivate_missing()
+        except DatabaseError as error:
+            # Should not happen after full_clean(); if it does, the whole import is undone and said so.
+            report.error = f"the database refused the import ({error}); nothing was changed."
+        if report.error or dry_run:
+            transaction.set_rollback(True)
+    report.rejected.sort(key=lambda rejection: rejection.position)
+    return report
+
+
+def parse_updated(value):
+    """A Meeting Guide `updated` value (UTC, YYYY-MM-DD HH:MM:SS) as an aware datetime, or None."""
+    if not isinstance(value, str):
+        return None
+    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d%H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value.strip(), pattern).replace(tzinfo=dt.UTC)
+        except ValueError:
+            continue
+    return None

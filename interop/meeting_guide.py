@@ -1,0 +1,420 @@
+"""The Meeting Guide JSON feed (code4recovery/spec): records in, feed out."""
+
+import datetime as dt
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from interop import geo
+from interop.importing import (
+    TEMPORARILY_CLOSED_CODE,
+    FeedError,
+    Place,
+    Record,
+    RecordError,
+    Rejection,
+    parse_updated,
+)
+from meetings.models import MeetingType, Region, Status, parse_type_ids
+
+DATA = Path(__file__).resolve().parent / "data"
+TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+JOIN_ON_REQUEST_NOTE = "Online: the group gives the link to join on request."
+TEXT_FIELDS = [
+    "name",
+    "timezone",
+    "location",
+    "location_notes",
+    "notes",
+    "group",
+    "formatted_address",
+    "address",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "region",
+    "sub_region",
+    "conference_url",
+    "conference_url_notes",
+    "conference_phone",
+    "conference_phone_notes",
+]
+
+
+@lru_cache(maxsize=1)
+def spec_codes():
+    """The Meeting Guide type codes of the spec (data/spec-types.json)."""
+    return frozenset(json.loads((DATA / "spec-types.json").read_text(encoding="utf-8")))
+
+
+def type_maps():
+    """(Meeting Guide code -> our code, our code -> Meeting Guide code), spec codes only."""
+    to_ours, to_theirs = {}, {}
+    for code, mg_code in MeetingType.objects.exclude(meeting_guide_code="").values_list("code", "meeting_guide_code"):
+        if mg_code in spec_codes():
+            to_ours.setdefault(mg_code, code)
+            to_theirs[code] = mg_code
+    return to_ours, to_theirs
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+
+
+def load_json(data):
+    """Parse bytes as JSON, or raise FeedError saying where it breaks."""
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise FeedError("The feed is not text in UTF-8, so it cannot be JSON.") from None
+    except json.JSONDecodeError as error:
+        raise FeedError(
+            f"The feed is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+    except RecursionError:
+        raise FeedError("The feed is not valid JSON: it is nested too deeply.") from None
+
+
+def parse_time(value, name):
+    if not isinstance(value, str):
+        raise RecordError(f'{name} must be text such as "19:30", not {json.dumps(value)[:40]}.')
+    match = TIME.match(value.strip())
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise RecordError(f"{name} {value[:20]!r} is not a time of day; use 24-hour HH:MM from 00:00 to 23:59.")
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def _days(value):
+    values = value if isinstance(value, list) else [value]
+    if not values:
+        raise RecordError("day is an empty list.")
+    days = []
+    for day in values:
+        if isinstance(day, str) and day.strip().isdigit():
+            day = int(day)
+        if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
+            raise RecordError(f"day {json.dumps(day)[:20]} is not a weekday; use 0 (Sunday) to 6 (Saturday).")
+        days.append(day)
+    return list(dict.fromkeys(days))
+
+
+def _text(item, name):
+    value = item.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and name == "postal_code":
+        return str(value)
+    if not isinstance(value, str):
+        raise RecordError(f"{name} must be text, not {type(value).__name__}.")
+    return value.strip()
+
+
+def _coordinate(item, name, limit):
+    value = item.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"{name} must be a number, not {json.dumps(value)[:30]}.") from None
+    if not -limit <= number <= limit:
+        raise RecordError(f"{name} {number} is out of range (-{limit} to {limit}).")
+    return round(number, 6)
+
+
+def _approximate(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no", "true", "false", "1", "0"):
+        return value.strip().lower() in ("yes", "true", "1")
+    raise RecordError(f'approximate must be "yes" or "no", not {json.dumps(value)[:30]}.')
+
+
+def _strings(item, name):
+    value = item.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
+        raise RecordError(f"{name} must be a list of text values.")
+    return [entry.strip() for entry in value if entry.strip()]
+
+
+def item_records(item, position, *, to_ours, warnings):
+    """One feed item as one Record per day, or raise RecordError."""
+    if not isinstance(item, dict):
+        raise RecordError(f"a meeting must be a JSON object, not {type(item).__name__}.")
+    slug = item.get("slug")
+    if isinstance(slug, int) and not isinstance(slug, bool):
+        slug = str(slug)
+    if not isinstance(slug, str) or not slug.strip():
+        raise RecordError("slug is missing; every meeting needs a unique slug.")
+    slug = slug.strip()
+    if len(slug) > 190:
+        raise RecordError("slug is longer than 190 characters.")
+    name = _text(item, "name")
+    if not name:
+        raise RecordError("name is missing.")
+    if "day" not in item or item.get("day") in (None, ""):
+        raise RecordError("day is missing (meetings by appointment are not listed).")
+    days = _days(item["day"])
+    if "time" not in item:
+        raise RecordError("time is missing.")
+    start = parse_time(item["time"], "time")
+    end = parse_time(item["end_time"], "end_time") if item.get("end_time") not in (None, "") else None
+    texts = {field: _text(item, field) for field in TEXT_FIELDS}
+    codes = _strings(item, "types")
+    unknown = [code for code in codes if code not in to_ours and code != "ONL"]
+    if unknown:
+        warnings.append(
+            Rejection(position, slug, f"type codes ignored (not Meeting Guide codes): {', '.join(unknown)}")
+        )
+    regions = _strings(item, "regions") or [r for r in (texts["region"], texts["sub_region"]) if r]
+    place = Place(
+        name=texts["location"],
+        address=texts["address"],
+        city=texts["city"],
+        state=texts["state"],
+        postal_code=texts["postal_code"],
+        country=texts["country"],
+        formatted_address=texts["formatted_address"],
+        latitude=_coordinate(item, "latitude", 90),
+        longitude=_coordinate(item, "longitude", 180),
+        approximate=_approximate(item.get("approximate")),
+        notes=texts["location_notes"],
+    )
+    if (place.latitude is None) != (place.longitude is None):
+        raise RecordError("give both latitude and longitude, or neither.")
+    has_place = bool(place.full_address())
+    # A record split over several days gets one meeting per day, keyed slug-<day> as TSML UI does.
+    keys = [slug] if len(days) == 1 else [f"{slug}-{day}" for day in days]
+    return [
+        Record(
+            position=position,
+            external_key=key,
+            slug_hint=key,
+            name=name,
+            weekday=day,
+            start_time=start,
+            end_time=end,
+            timezone=texts["timezone"],
+            place=place if has_place else None,
+            conference_url=texts["conference_url"],
+            conference_url_notes=texts["conference_url_notes"],
+            conference_phone=texts["conference_phone"],
+            conference_phone_notes=texts["conference_phone_notes"],
+            type_codes=[to_ours[code] for code in codes if code in to_ours],
+            notes=texts["notes"],
+            group=texts["group"],
+            regions=regions,
+            updated=parse_updated(item.get("updated")),
+        )
+        for key, day in zip(keys, days, strict=True)
+    ]
+
+
+def records_from_bytes(data, *, warnings=None):
+    """Records and Rejections of a Meeting Guide feed; FeedError if it is not a feed at all."""
+    feed = load_json(data)
+    if not isinstance(feed, list):
+        raise FeedError(f"A Meeting Guide feed is a JSON array of meetings, but this is a JSON {type(feed).__name__}.")
+    to_ours, _ = type_maps()
+    warnings = [] if warnings is None else warnings
+    results = []
+    for position, item in enumerate(feed, start=1):
+        try:
+            results.extend(item_records(item, position, to_ours=to_ours, warnings=warnings))
+        except RecordError as error:
+            slug = item.get("slug") if isinstance(item, dict) else ""
+            results.append(Rejection(position, str(slug)[:80] if isinstance(slug, (str, int)) else "", str(error)))
+    return results
+
+
+# -- writing -------------------------------------------------------------------------------------------------
+
+
+FEED_FIELDS = [
+    "pk",
+    "type_ids",
+    "name",
+    "slug",
+    "weekday",
+    "start_time",
+    "end_time",
+    "timezone",
+    "status",
+    "notes",
+    "conference_url",
+    "conference_url_notes",
+    "conference_phone",
+    "conference_phone_notes",
+    "join_on_request",
+    "updated",
+    "group__name",
+    "location_id",
+    "location__name",
+    "location__formatted_address",
+    "location__address",
+    "location__city",
+    "location__state",
+    "location__postal_code",
+    "location__country",
+    "location__latitude",
+    "location__longitude",
+    "location__approximate",
+    "location__region_id",
+    "location__notes",
+]
+
+
+ADDRESS_PARTS = [(name, f"location__{name}") for name in ("address", "city", "state", "postal_code", "country")]
+CONFERENCE_FIELDS = ("conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes")
+
+
+def _hhmm(value):
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def feed_rows(meetings):
+    """Plain rows, not model instances: the feed is read-only and building 10,000 models costs seconds."""
+    return meetings.listed().order_by("weekday", "start_time", "pk").values(*FEED_FIELDS)
+
+
+def region_names(region_id, regions):
+    names = []
+    while region_id is not None and region_id in regions:
+        name, region_id = regions[region_id]
+        names.append(name)
+    return list(reversed(names))
+
+
+class FeedWriter:
+    """Turns meeting rows into Meeting Guide objects; the lookups it needs are loaded once per feed."""
+
+    def __init__(self, *, base_url):
+        self.base_url = base_url.rstrip("/")
+        _, to_theirs = type_maps()
+        self.codes_by_type_id = {
+            pk: to_theirs[code] for pk, code in MeetingType.objects.values_list("pk", "code") if code in to_theirs
+        }
+        self.codes_by_text = {}
+        self.regions = {pk: (name, parent) for pk, name, parent in Region.objects.values_list("pk", "name", "parent")}
+        self.entity = {key: value for key, value in settings.FEED_ENTITY.items() if value}
+        self.closed_code = to_theirs.get(TEMPORARILY_CLOSED_CODE, "TC")
+        # Read once: settings is a lazy object, and two lookups per meeting are a tenth of the export's time.
+        self.feedback_url = settings.FEED_FEEDBACK_URL
+        # One reverse() for the whole feed; the meeting's slug is put into the pattern.
+        self.url_pattern = self.base_url + reverse("meetings:detail", args=["SLUG"]).replace("SLUG", "{slug}")
+
+    def type_codes(self, type_ids):
+        """Meeting Guide codes of a row's types, from its own copy of their ids (Meeting.type_ids)."""
+        # Meetings share a few thousand sets of types: each set is worked out once per feed.
+        found = self.codes_by_text.get(type_ids)
+        if found is None:
+            codes = self.codes_by_type_id
+            found = self.codes_by_text[type_ids] = frozenset(
+                codes[type_id] for type_id in parse_type_ids(type_ids) if type_id in codes
+            )
+        return found
+
+    def item(self, row, codes):
+        codes = set(codes)
+        if row["status"] == Status.TEMPORARILY_CLOSED:
+            codes.add(self.closed_code)
+        item = {
+            "name": row["name"],
+            "slug": row["slug"],
+            "day": row["weekday"],
+            "time": _hhmm(row["start_time"]),
+        }
+        if row["end_time"] is not None:
+            item["end_time"] = _hhmm(row["end_time"])
+        item["timezone"] = row["timezone"]
+        item["types"] = sorted(codes)
+        if row["location_id"] is not None:
+            item["location"] = row["location__name"]
+            item["formatted_address"] = row["location__formatted_address"]
+            for name, column in ADDRESS_PARTS:
+                if row[column]:
+                    item[name] = row[column]
+            if row["location__latitude"] is not None and row["location__longitude"] is not None:
+                item["latitude"] = round(row["location__latitude"], 6)
+                item["longitude"] = round(row["location__longitude"], 6)
+            item["approximate"] = "yes" if row["location__approximate"] else "no"
+            regions = region_names(row["location__region_id"], self.regions)
+            if regions:
+                item["regions"] = regions
+            if row["location__notes"]:
+                item["location_notes"] = row["location__notes"]
+        else:
+            # Online only: the spec wants an approximate place that implies the zone, never "Online".
+            item["formatted_address"] = geo.zone_city(row["timezone"])
+            item["approximate"] = "yes"
+        for name in CONFERENCE_FIELDS:
+            if row[name]:
+                item[name] = row[name]
+        notes = row["notes"]
+        if row["join_on_request"] and not (row["conference_url"] or row["conference_phone"]):
+            # The spec has no way to say "ask for the link"; say it in words rather than list it as inactive.
+            notes = "\n\n".join(filter(None, [notes, JOIN_ON_REQUEST_NOTE]))
+        if notes:
+            item["notes"] = notes
+        if row["group__name"]:
+            item["group"] = row["group__name"]
+        updated = row["updated"]
+        if updated.utcoffset():
+            updated = updated.astimezone(dt.UTC)
+        item["updated"] = f"{updated:%Y-%m-%d %H:%M:%S}"
+        url = self.url_pattern.format(slug=row["slug"])
+        item["url"] = url
+        if self.feedback_url:
+            item["feedback_url"] = self.feedback_url.format(slug=row["slug"], url=url)
+        item.update(self.entity)
+        return item
+
+    def batches(self, meetings, size):
+        """Lists of feed items, `size` at a time."""
+        batch = []
+        for row in feed_rows(meetings).iterator(chunk_size=size):
+            batch.append(row)
+            if len(batch) >= size:
+                yield self._items(batch)
+                batch = []
+        if batch:
+            yield self._items(batch)
+
+    def _items(self, rows):
+        return [self.item(row, self.type_codes(row["type_ids"])) for row in rows]
+
+
+# Names and notes are stored as typed; in JSON, <, > and & are escaped too, so no browser ever sniffs markup.
+def dumps(value):
+    # str.replace runs in C; str.translate with a table is several times slower on a 5 MB feed.
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def feed_chunks(meetings, *, base_url, chunk_size=1000):
+    """The feed as JSON text in pieces, so memory does not grow with the number of meetings."""
+    writer = FeedWriter(base_url=base_url)
+    yield "["
+    first = True
+    for items in writer.batches(meetings, chunk_size):
+        # One dumps() per batch: the list's brackets are dropped so batches join into one array.
+        text = dumps(items)[1:-1]
+        yield text if first else "," + text
+        first = False
+    yield "]"
+
+
+def feed_items(meetings, *, base_url):
+    writer = FeedWriter(base_url=base_url)
+    return [item for items in writer.batches(meetings, 1000) for item in items]

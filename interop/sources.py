@@ -1,0 +1,64 @@
+"""Running an import from bytes, a file, a URL or a DataSource; the one entry point for commands and admin."""
+
+from django.utils import timezone
+
+from interop import bmlt, meeting_guide, tsml_csv
+from interop.fetching import SourceError, read_source
+from interop.importing import FeedError, ImportReport, meetings_import
+
+PARSERS = {
+    "meeting-guide": meeting_guide.records_from_bytes,
+    "bmlt": bmlt.records_from_bytes,
+    "csv": tsml_csv.records_from_bytes,
+}
+
+
+def feed_import(*, data, format, source, program, parent_region=None, dry_run=False):
+    """Parse bytes in a format and import them; a feed that cannot be read changes nothing."""
+    warnings = []
+    try:
+        records = PARSERS[format](data, warnings=warnings)
+    except FeedError as error:
+        return ImportReport(source=source, dry_run=dry_run, error=str(error))
+    report = meetings_import(
+        source=source, program=program, records=records, dry_run=dry_run, parent_region=parent_region
+    )
+    report.warnings = warnings
+    return report
+
+
+def location_import(*, location, format, source, program, parent_region=None, dry_run=False):
+    """Read a file or URL (with the size limit and timeout) and import it."""
+    try:
+        data = read_source(location)
+    except SourceError as error:
+        return ImportReport(source=source, dry_run=dry_run, error=str(error))
+    return feed_import(
+        data=data, format=format, source=source, program=program, parent_region=parent_region, dry_run=dry_run
+    )
+
+
+def datasource_refresh(*, datasource, dry_run=False):
+    """Import a DataSource now and record the outcome on it (unless it is a dry run)."""
+    report = location_import(
+        location=datasource.url,
+        format=datasource.format,
+        source=datasource.slug,
+        program=datasource.program,
+        parent_region=datasource.parent_region,
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return report
+    datasource.last_run = timezone.now()
+    datasource.last_error = report.error
+    datasource.last_report = "\n".join(report.lines(limit=200))
+    if report.ok:
+        counts = report.counts()
+        datasource.created_count = counts["created"]
+        datasource.updated_count = counts["updated"]
+        datasource.unchanged_count = counts["unchanged"]
+        datasource.deactivated_count = counts["deactivated"]
+        datasource.rejected_count = counts["rejected"]
+    datasource.save()
+    return report

@@ -1,0 +1,126 @@
+"""The Meeting Guide feed, its schema, and a BMLT-compatible semantic API: short views over plain functions."""
+
+import hashlib
+from itertools import chain
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.http import FileResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from groups.models import Program
+from interop import bmlt
+from interop.meeting_guide import feed_chunks
+from interop.validation import SCHEMA_PATH
+from meetings.models import Meeting, Region
+
+FEED_MAX_AGE = 300
+
+
+def _feed_response(request, meetings):
+    """A streamed feed with ETag and Last-Modified, so caches and TSML UI can revalidate cheaply."""
+    stamp = meetings.listed().aggregate(count=Count("pk"), latest=Max("updated"), venue=Max("location__updated"))
+    latest = max(filter(None, (stamp["latest"], stamp["venue"])), default=None)
+    fingerprint = f"{stamp['count']}|{latest}|{sorted(settings.FEED_ENTITY.items())}|{settings.FEED_FEEDBACK_URL}"
+    etag = '"' + hashlib.sha256(fingerprint.encode()).hexdigest()[:32] + '"'
+    last_modified = latest.timestamp() if latest else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        base_url = request.build_absolute_uri("/")
+        response = StreamingHttpResponse(feed_chunks(meetings, base_url=base_url), content_type="application/json")
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+    # Finders such as TSML UI read feeds from other sites in the browser.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def feed(request):
+    return _feed_response(request, Meeting.objects.all())
+
+
+@require_safe
+def program_feed(request, slug):
+    program = get_object_or_404(Program, slug=slug)
+    return _feed_response(request, Meeting.objects.filter(program=program))
+
+
+@require_safe
+def region_feed(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    return _feed_response(request, Meeting.objects.filter(location__region_id__in=region.descendant_ids()))
+
+
+@require_safe
+def feed_schema(request):
+    response = FileResponse(SCHEMA_PATH.open("rb"), content_type="application/schema+json")
+    patch_cache_control(response, public=True, max_age=3600)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _semantic_search(request):
+    meetings, centre = bmlt.search_meetings(request.GET)
+    page = bmlt.paginate(request.GET, meetings)
+    root_uri = request.build_absolute_uri("/").rstrip("/")
+    writer = bmlt.SemanticWriter(request.GET, root_uri=root_uri, centre=centre)
+    if request.GET.get("get_formats_only") == "1":
+        return writer.used_formats(bmlt.used_type_ids(meetings if page is None else page))
+    envelope = request.GET.get("get_used_formats") == "1"
+    if page is not None:
+        items = writer.items(page)
+    else:
+        batches = writer.batches(meetings)
+        items = next(batches, [])
+        if len(items) == bmlt.BATCH_SIZE:
+            # A large answer, up to a whole directory: BMLT clients expect every meeting, so it is streamed.
+            chunks = bmlt.json_chunks(chain([items], batches), used_formats=writer.used_formats if envelope else None)
+            return StreamingHttpResponse(chunks, content_type="application/json")
+    return {"meetings": items, "formats": writer.used_formats()} if envelope else items
+
+
+def _semantic_formats(request):
+    formats = bmlt.format_table()
+    include, exclude = bmlt.int_list(request.GET, "format_ids", low=1)
+    keys = {key.strip() for key in request.GET.get("key_strings", "").split(",") if key.strip()}
+    if request.GET.get("show_all") != "1" and not include and not keys:
+        used = bmlt.used_format_ids()
+        formats = {pk: entry for pk, entry in formats.items() if pk in used}
+    return [
+        entry.as_semantic()
+        for pk, entry in formats.items()
+        if (not include or pk in include) and pk not in exclude and (not keys or entry.key_string in keys)
+    ]
+
+
+SWITCHERS = {
+    "GetSearchResults": _semantic_search,
+    "GetFormats": _semantic_formats,
+    "GetServiceBodies": lambda request: bmlt.service_bodies(request.GET),
+    "GetServerInfo": lambda request: bmlt.server_info(),
+    "GetFieldKeys": lambda request: bmlt.field_keys(),
+}
+
+
+@require_safe
+def bmlt_semantic(request):
+    switcher = request.GET.get("switcher", "")
+    handler = SWITCHERS.get(switcher)
+    if handler is None:
+        names = ", ".join(SWITCHERS)
+        return JsonResponse(
+            {"error": f"Unknown or missing switcher {switcher[:40]!r}; use one of: {names}."}, status=400
+        )
+    try:
+        payload = handler(request)
+    except bmlt.BadRequest as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    response = payload if isinstance(payload, HttpResponseBase) else JsonResponse(payload, safe=False)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,219 @@
+"""Referral lists: a clinician's short list of meetings, kept entirely in the URL ("12-45-78")."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
+
+from core.time import get_zone, next_start, zone_city
+from meetings.models import MeetingType, Status, available_timezones
+
+MAX_MEETINGS = 30
+STALE_DAYS = 365
+# Longer lists are cut to MAX_MEETINGS with a message; an address longer than this (500 ids of 12 digits
+# would still fit) is not a list anyone made and is refused outright, before any work is done.
+MAX_LENGTH = 8000
+ID_PATTERN = re.compile(r"[1-9][0-9]{0,11}")
+SEPARATOR = "-"
+# The two meeting types a clinician most often needs to filter a list by.
+VERIFICATION, MEDICATION_FRIENDLY = "attendance-verification", "medication-friendly"
+BADGE_TYPES = [MEDICATION_FRIENDLY, VERIFICATION]
+
+# Zones a patient can pick to read the list in; the meeting's own zone is always shown as well.
+COMMON_TIMEZONES = [
+    ("America/New_York", _("Eastern time (New York)")),
+    ("America/Chicago", _("Central time (Chicago)")),
+    ("America/Denver", _("Mountain time (Denver)")),
+    ("America/Phoenix", _("Arizona (Phoenix)")),
+    ("America/Los_Angeles", _("Pacific time (Los Angeles)")),
+    ("America/Anchorage", _("Alaska (Anchorage)")),
+    ("Pacific/Honolulu", _("Hawaii (Honolulu)")),
+    ("America/Puerto_Rico", _("Atlantic time (Puerto Rico)")),
+    ("America/Halifax", _("Atlantic time (Halifax)")),
+    ("America/Toronto", _("Eastern time (Toronto)")),
+    ("America/Vancouver", _("Pacific time (Vancouver)")),
+    ("America/Mexico_City", _("Mexico City")),
+    ("America/Sao_Paulo", _("São Paulo")),
+    ("Europe/London", _("United Kingdom (London)")),
+    ("Europe/Dublin", _("Ireland (Dublin)")),
+    ("Europe/Madrid", _("Spain (Madrid)")),
+    ("Europe/Paris", _("Central Europe (Paris)")),
+    ("Europe/Berlin", _("Central Europe (Berlin)")),
+    ("Asia/Kolkata", _("India (Kolkata)")),
+    ("Asia/Tokyo", _("Japan (Tokyo)")),
+    ("Australia/Perth", _("Western Australia (Perth)")),
+    ("Australia/Adelaide", _("South Australia (Adelaide)")),
+    ("Australia/Brisbane", _("Queensland (Brisbane)")),
+    ("Australia/Sydney", _("New South Wales (Sydney)")),
+    ("Australia/Melbourne", _("Victoria (Melbourne)")),
+    ("Pacific/Auckland", _("New Zealand (Auckland)")),
+    ("UTC", _("UTC")),
+]
+
+
+class InvalidList(ValueError):
+    """A list address that is not one we could have made."""
+
+
+@dataclass
+class ReferralList:
+    ids: list = field(default_factory=list)
+    # More than MAX_MEETINGS were given; only the first ones are kept.
+    capped: bool = False
+
+    @property
+    def token(self):
+        return SEPARATOR.join(str(pk) for pk in self.ids)
+
+    @property
+    def full(self):
+        return len(self.ids) >= MAX_MEETINGS
+
+    def url(self):
+        return list_url(self.ids)
+
+    def with_meeting(self, pk):
+        if pk in self.ids or self.full:
+            return ReferralList(list(self.ids))
+        return ReferralList([*self.ids, pk])
+
+    def without_meeting(self, pk):
+        return ReferralList([item for item in self.ids if item != pk])
+
+
+def parse(token):
+    """The list in a token such as "12-45-78": ids in order, duplicates dropped, at most MAX_MEETINGS."""
+    token = (token or "").strip()
+    if not token:
+        return ReferralList()
+    if len(token) > MAX_LENGTH:
+        raise InvalidList(_("This list address is far too long to be a meeting list."))
+    parts = token.split(SEPARATOR)
+    if not all(ID_PATTERN.fullmatch(part) for part in parts):
+        raise InvalidList(
+            _("This list address is not right: it should be meeting numbers joined by dashes, such as 12-45-78.")
+        )
+    ids = list(dict.fromkeys(int(part) for part in parts))
+    return ReferralList(ids[:MAX_MEETINGS], capped=len(ids) > MAX_MEETINGS)
+
+
+def parse_leniently(token):
+    """The list a page was given, or an empty one if the value is not a list (a page still works)."""
+    try:
+        return parse(token)
+    except InvalidList:
+        return ReferralList()
+
+
+def list_url(ids):
+    if not ids:
+        return reverse("referrals:list")
+    return reverse("referrals:list", kwargs={"ids": SEPARATOR.join(str(pk) for pk in ids)})
+
+
+class ListOptionsForm(forms.Form):
+    """How the list page shows its meetings: in which zone, and only those of a key type."""
+
+    tz = forms.ChoiceField(
+        label=_("Show times in this time zone"),
+        choices=[("", _("Each meeting's own time zone"))] + COMMON_TIMEZONES,
+        required=False,
+    )
+    verification = forms.BooleanField(label=_("Only meetings that can sign attendance slips"), required=False)
+    medication_friendly = forms.BooleanField(label=_("Only medication-friendly meetings"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A shared link may carry any real zone (e.g. from the search page's wider list): keep it as a choice.
+        chosen = self.data.get("tz", "")
+        if chosen and chosen not in dict(COMMON_TIMEZONES) and chosen in available_timezones():
+            self.fields["tz"].choices = [*self.fields["tz"].choices, (chosen, zone_city(chosen))]
+
+    def options(self):
+        """The valid choices: (zone or None, type codes every shown meeting must have, their querystring)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        only = [
+            code
+            for code, key in ((VERIFICATION, "verification"), (MEDICATION_FRIENDLY, "medication_friendly"))
+            if data.get(key)
+        ]
+        params = {key: "on" for key in ("verification", "medication_friendly") if data.get(key)}
+        if data.get("tz"):
+            params = {"tz": data["tz"]} | params
+        return get_zone(data["tz"]) if data.get("tz") else None, only, urlencode(params, safe="/")
+
+
+def _type_codes(meeting):
+    return {meeting_type.code for meeting_type in meeting.types.all()}
+
+
+def schedule(meeting, *, now, zone=None):
+    """When a meeting next starts, as words in `zone` (or its own zone), with its own local time too."""
+    start = next_start(meeting.weekday, meeting.start_time, meeting.zone, now)
+    shown = start.astimezone(zone) if zone is not None else start
+    end = None
+    if meeting.end_time is not None:
+        minutes = (
+            (
+                datetime.combine(start.date(), meeting.end_time) - datetime.combine(start.date(), meeting.start_time)
+            ).total_seconds()
+            // 60
+            % (24 * 60)
+        )
+        end = shown + timedelta(minutes=minutes)
+    return {
+        "start": start,
+        "day": dateformat.format(shown, "l"),
+        "time": dateformat.format(shown, "g:i A") + (f"–{dateformat.format(end, 'g:i A')}" if end else ""),
+        "zone_label": shown.tzname(),
+        "other_zone": zone is not None and shown.utcoffset() != start.utcoffset(),
+        "own_day": dateformat.format(start, "l"),
+        "own_time": dateformat.format(start, "g:i A"),
+        "own_zone": f"{start.tzname()}, {zone_city(meeting.timezone)}",
+    }
+
+
+def build_entries(referral, meetings, *, now, zone=None, only=()):
+    """The list's rows in the clinician's order: each meeting with its schedule, or why it is not shown."""
+    by_pk = {meeting.pk: meeting for meeting in meetings}
+    entries, hidden = [], 0
+    for pk in referral.ids:
+        meeting = by_pk.get(pk)
+        remove_url = referral.without_meeting(pk).url()
+        if meeting is None:
+            entries.append({"pk": pk, "state": "missing", "remove_url": remove_url})
+        elif meeting.status == Status.INACTIVE or meeting.deleted_at is not None:
+            entries.append({"pk": pk, "state": "inactive", "meeting": meeting, "remove_url": remove_url})
+        elif only and not set(only) <= _type_codes(meeting):
+            hidden += 1
+        else:
+            types = list(meeting.types.all())
+            badges = [t for t in types if t.code in BADGE_TYPES]
+            entries.append(
+                {
+                    "pk": pk,
+                    "state": "listed",
+                    "meeting": meeting,
+                    "when": schedule(meeting, now=now, zone=zone),
+                    "badges": sorted(badges, key=lambda t: BADGE_TYPES.index(t.code)),
+                    "key_types": [t for t in types if t.is_key and t.code not in BADGE_TYPES],
+                    "remove_url": remove_url,
+                    # Gently flag a listing nobody has confirmed for a year (or ever).
+                    "stale": meeting.last_verified is None or (now.date() - meeting.last_verified).days > STALE_DAYS,
+                }
+            )
+    return entries, hidden
+
+
+def key_types():
+    """The two filterable types with their plain explanations, in a fixed order."""
+    found = {
+        meeting_type.code: meeting_type
+        for meeting_type in MeetingType.objects.filter(code__in=[VERIFICATION, MEDICATION_FRIENDLY])
+    }
+    return [found[code] for code in BADGE_TYPES if code in found]

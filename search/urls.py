@@ -1,0 +1,11 @@
+from django.urls import path
+
+from directory.pagecache import public_page_cache
+from search import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("meetings/", public_page_cache(views.search), name="page"),
+    path("api/meetings", public_page_cache(views.search_api), name="api"),
+]

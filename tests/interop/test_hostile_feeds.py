@@ -1,0 +1,232 @@
+"""Broken and hostile feeds: each ends with a clear report, and nothing already listed is lost."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from interop.fetching import CHUNK
+from interop.sources import feed_import, location_import
+from meetings.models import Meeting, Status
+from tests.interop.conftest import send_body, send_slowly
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "name": "Good",
+    "slug": "good",
+    "day": 1,
+    "time": "19:00",
+    "timezone": "America/Chicago",
+    "formatted_address": "4953 W Addison St, Chicago, IL 60641, USA",
+}
+
+
+@pytest.fixture
+def listed(aa):
+    """A source that already has one meeting; every bad feed below must leave it as it is."""
+    feed_import(data=json.dumps([GOOD]).encode(), format="meeting-guide", source="s", program=aa)
+    meeting = Meeting.objects.get()
+    return meeting
+
+
+def run(aa, feed):
+    data = feed if isinstance(feed, bytes) else json.dumps(feed).encode()
+    return feed_import(data=data, format="meeting-guide", source="s", program=aa)
+
+
+def assert_untouched(meeting):
+    fresh = Meeting.objects.get(pk=meeting.pk)
+    assert (fresh.status, fresh.updated, fresh.name) == (Status.ACTIVE, meeting.updated, meeting.name)
+    assert Meeting.objects.count() == 1
+
+
+def test_it_refuses_truncated_json_and_says_where(aa, listed):
+    report = run(aa, json.dumps([GOOD, GOOD]).encode()[:-15])
+
+    assert not report.ok
+    assert "not valid JSON" in report.error and "line 1" in report.error
+    assert_untouched(listed)
+
+
+def test_it_refuses_a_json_object_instead_of_an_array(aa, listed):
+    report = run(aa, {"meetings": [GOOD]})
+
+    assert "JSON array" in report.error
+    assert_untouched(listed)
+
+
+def test_it_refuses_an_empty_feed_instead_of_retiring_everything(aa, listed):
+    report = run(aa, [])
+
+    assert "lists no meetings" in report.error
+    assert_untouched(listed)
+
+
+def test_it_changes_nothing_when_every_record_fails(aa, listed):
+    report = run(aa, [dict(GOOD, slug="a", day=9), dict(GOOD, slug="b", time="25:00")])
+
+    assert report.error == "every record was rejected."
+    assert len(report.rejected) == 2
+    assert_untouched(listed)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"day": 9}, "day 9 is not a weekday"),
+        ({"day": "Monday"}, "is not a weekday"),
+        ({"time": "25:00"}, "'25:00' is not a time of day"),
+        ({"time": 1900}, "time must be text"),
+        ({"end_time": "7pm"}, "end_time '7pm' is not a time of day"),
+        ({"timezone": "Mars/Olympus_Mons"}, "'Mars/Olympus_Mons' is not a time zone"),
+        ({"timezone": 5}, "timezone must be text"),
+        ({"name": ["a"]}, "name must be text"),
+        ({"name": ""}, "name is missing"),
+        ({"slug": None}, "slug is missing"),
+        ({"slug": {"a": 1}}, "slug is missing"),
+        ({"types": "O"}, "types must be a list"),
+        ({"latitude": "north", "longitude": 1}, "latitude must be a number"),
+        ({"latitude": 91, "longitude": 1}, "latitude 91.0 is out of range"),
+        ({"latitude": 41.9}, "give both latitude and longitude"),
+        ({"approximate": 3}, "approximate must be"),
+        ({"conference_url": "javascript:alert(1)"}, "conference_url"),
+        ({"regions": "Chicago"}, "regions must be a list"),
+        ({"notes": 12}, "notes must be text"),
+        ({"formatted_address": "Chicago, IL"}, "Neither a street address"),
+    ],
+)
+def test_it_skips_a_record_with_a_wrong_field_and_names_it(aa, listed, change, reason):
+    bad = dict(GOOD, **change)
+    if bad.get("slug") == "good":
+        bad["slug"] = "bad"
+
+    report = run(aa, [GOOD, bad, dict(GOOD, slug="also-good", day=2)])
+
+    assert report.ok
+    assert len(report.rejected) == 1
+    assert report.rejected[0].position == 2
+    assert reason in report.rejected[0].reason
+    assert sorted(Meeting.objects.values_list("external_key", flat=True)) == ["also-good", "good"]
+
+
+def test_it_rejects_a_non_object_record(aa, listed):
+    report = run(aa, [GOOD, 42, None])
+
+    assert [(r.position, r.reason) for r in report.rejected] == [
+        (2, "a meeting must be a JSON object, not int."),
+        (3, "a meeting must be a JSON object, not NoneType."),
+    ]
+
+
+def test_it_rejects_duplicate_slugs_after_the_first(aa, listed):
+    report = run(aa, [GOOD, dict(GOOD, name="Impostor")])
+
+    assert [(r.position, r.key) for r in report.rejected] == [(2, "good")]
+    assert "duplicate slug" in report.rejected[0].reason
+    assert Meeting.objects.get().name == "Good"
+
+
+def test_it_stores_markup_as_text(aa, client):
+    report = run(aa, [dict(GOOD, name="<script>alert('x')</script>", notes="<img src=x onerror=alert(1)>")])
+
+    assert report.ok
+    meeting = Meeting.objects.get()
+    assert meeting.name == "<script>alert('x')</script>"
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<script>alert('x')</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_it_keeps_a_meeting_whose_record_became_unreadable(aa, listed):
+    report = run(aa, [dict(GOOD, time="99:99"), dict(GOOD, slug="other")])
+
+    assert report.rejected[0].key == "good"
+    assert report.deactivated == []
+    assert Meeting.objects.get(external_key="good").status == Status.ACTIVE
+
+
+@override_settings(IMPORT_MAX_BYTES=20 * 1024 * 1024)
+def test_it_refuses_a_50_mb_body_without_reading_it_whole(aa, listed, http_server):
+    sent = []
+
+    def huge(request):
+        # No Content-Length: the importer must count as it reads and stop at the limit.
+        request.send_response(200)
+        request.send_header("Content-Type", "application/json")
+        request.end_headers()
+        chunk = b" " * CHUNK
+        try:
+            for _ in range(50 * 1024 * 1024 // CHUNK):
+                request.wfile.write(chunk)
+                sent.append(len(chunk))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    http_server.routes["/huge.json"] = huge
+
+    report = location_import(location=f"{http_server.url}/huge.json", format="meeting-guide", source="s", program=aa)
+
+    assert "larger than the limit of 20 MB" in report.error
+    assert_untouched(listed)
+
+
+def test_it_refuses_a_declared_50_mb_body_before_reading(aa, listed, http_server):
+    def declared(request):
+        request.send_response(200)
+        request.send_header("Content-Length", str(50 * 1024 * 1024))
+        request.end_headers()
+
+    http_server.routes["/declared.json"] = declared
+
+    report = location_import(
+        location=f"{http_server.url}/declared.json", format="meeting-guide", source="s", program=aa
+    )
+
+    assert "larger than the limit" in report.error
+
+
+def test_it_refuses_a_large_file(aa, listed, tmp_path, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * 2048)
+
+    report = location_import(location=str(path), format="meeting-guide", source="s", program=aa)
+
+    assert "larger than the limit" in report.error
+
+
+def test_it_reports_a_server_error(aa, listed, http_server):
+    http_server.routes["/broken.json"] = send_body(b"oops", status=500, content_type="text/plain")
+
+    report = location_import(location=f"{http_server.url}/broken.json", format="meeting-guide", source="s", program=aa)
+
+    assert "HTTP 500" in report.error
+    assert_untouched(listed)
+
+
+def test_it_gives_up_on_a_server_that_does_not_answer(aa, listed, http_server, settings):
+    settings.IMPORT_TIMEOUT_SECONDS = 1
+    http_server.routes["/slow.json"] = send_slowly(3)
+
+    report = location_import(location=f"{http_server.url}/slow.json", format="meeting-guide", source="s", program=aa)
+
+    assert "did not answer within 1 seconds" in report.error
+    assert_untouched(listed)
+
+
+def test_it_reports_a_missing_file(aa, listed):
+    report = location_import(location="/nonexistent/feed.json", format="meeting-guide", source="s", program=aa)
+
+    assert report.error == "There is no file at /nonexistent/feed.json."
+
+
+def test_it_fails_the_command_with_the_reason(aa, listed, tmp_path):
+    path = tmp_path / "feed.json"
+    path.write_text('[{"name": "x",')
+
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("import_meetings", str(path), "--format", "meeting-guide", "--program", "aa", "--source", "s")
+    assert_untouched(listed)

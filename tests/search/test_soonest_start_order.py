@@ -1,0 +1,120 @@
+"""Soonest first read as three runs in index order (in progress, later this week, next week) gives exactly the
+page of the full sort, at every moment of the week and every depth, with or without a late condition."""
+
+import random
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+
+from meetings.models import Attendance, Meeting, ZoneOffset
+from search import clock as search
+from tests.factories import make_meeting, make_program
+
+pytestmark = pytest.mark.django_db
+
+# Zones without daylight saving: their recorded offsets hold at every test moment, so no zone is stale and the
+# start-order path is the one taken (asserted in each test).
+ZONES = ["Asia/Tokyo", "Asia/Kolkata", "America/Phoenix", "UTC", "Asia/Kathmandu"]
+SUNDAY_MIDNIGHT_UTC = datetime(2026, 6, 14, 0, 0, tzinfo=UTC)
+# Around the week's turn in UTC (the look back for meetings in progress reaches into the previous week), a
+# busy minute, and a quiet one late on Saturday.
+MOMENTS = [
+    SUNDAY_MIDNIGHT_UTC + timedelta(minutes=minutes)
+    for minutes in (0, 1, 45, 130, 239, 240, 3 * 1440 + 17 * 60, 6 * 1440 + 23 * 60 + 59)
+]
+
+
+@pytest.fixture
+def week_of_meetings():
+    rng = random.Random(11)
+    program = make_program()
+    for _n in range(160):
+        start = time(rng.randrange(24), rng.choice([0, 15, 30, 45]))
+        ends = datetime.combine(datetime(2026, 1, 1), start) + timedelta(minutes=rng.choice([30, 60, 90, 150]))
+        make_meeting(
+            program=program,
+            # Repeated names: the order falls back to the id.
+            name=f"m{rng.randrange(60):02d}",
+            attendance=Attendance.ONLINE,
+            timezone=rng.choice(ZONES),
+            weekday=rng.randrange(7),
+            start_time=start,
+            end_time=rng.choice([None, ends.time()]),
+        )
+    ZoneOffset.forget_cached()
+
+
+def fully_sorted(queryset, now):
+    return list(search.soonest_order(queryset, now, search.meeting_zones()).values_list("pk", flat=True))
+
+
+def page(queryset, now, offset, limit, late=None, total=None):
+    zones = search.meeting_zones()
+    assert not search.Clock.at(now, zones).stale
+    ordered = search.soonest_order(queryset, now, zones)
+    if total is None:
+        total = (queryset if late is None else queryset.filter(late)).count()
+    return search.soonest_page_ids(ordered, now=now, zones=zones, offset=offset, limit=limit, total=total, late=late)
+
+
+@pytest.mark.parametrize("now", MOMENTS, ids=lambda moment: moment.strftime("%a-%H%M"))
+def test_every_page_is_the_page_of_the_full_sort(week_of_meetings, now):
+    listed = Meeting.objects.listed()
+    expected = fully_sorted(listed, now)
+    assert len(expected) == 160
+    for offset in (0, 3, 10, 25, 70, 150, 155, 160):
+        assert page(listed, now, offset, 10) == expected[offset : offset + 10], offset
+
+
+@pytest.mark.parametrize("now", MOMENTS[:3] + MOMENTS[-2:], ids=lambda moment: moment.strftime("%a-%H%M"))
+def test_a_late_condition_gives_the_page_of_the_full_sort_of_its_matches(week_of_meetings, now):
+    listed = Meeting.objects.listed()
+    late = Q(name__contains="1")
+    expected = fully_sorted(listed.filter(late), now)
+    for offset in (0, 5, 20, len(expected) - 3):
+        assert page(listed, now, offset, 8, late=late) == expected[offset : offset + 8], offset
+
+
+def test_filters_keep_the_order(week_of_meetings):
+    now = MOMENTS[6]
+    some = Meeting.objects.listed().filter(weekday__in=[2, 3], start_time__gte=time(12))
+    expected = fully_sorted(some, now)
+    assert page(some, now, 0, 10) == expected[:10]
+    assert page(some, now, 12, 10) == expected[12:22]
+
+
+def test_a_first_page_in_progress_is_one_query(week_of_meetings, django_assert_num_queries):
+    now = MOMENTS[6]
+    listed = Meeting.objects.listed()
+    in_progress = listed.filter(search.Clock.at(now, search.meeting_zones()).in_progress()).count()
+    assert in_progress >= 1
+    with django_assert_num_queries(1):
+        assert len(page(listed, now, 0, in_progress, total=160)) == in_progress
+
+
+def test_a_deeper_page_counts_the_meetings_in_progress_and_reads_one_run(week_of_meetings, django_assert_num_queries):
+    search.meeting_zones()
+    with django_assert_num_queries(2):
+        assert len(page(Meeting.objects.listed(), MOMENTS[6], 30, 10, total=160)) == 10
+
+
+def test_a_page_past_the_end_of_this_week_also_counts_this_weeks_run(week_of_meetings, django_assert_num_queries):
+    search.meeting_zones()
+    with django_assert_num_queries(4):
+        assert len(page(Meeting.objects.listed(), MOMENTS[6], 120, 10, total=160)) == 10
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_postgresql_reads_the_later_run_in_index_order_without_sorting(week_of_meetings):
+    run = Meeting.objects.listed().filter(utc_start__gte=600).order_by("utc_start", "name", "pk")
+    sql, params = run.values_list("pk", flat=True)[:25].query.sql_with_params()
+    with connection.cursor() as cursor:
+        # With sorting priced out, a plan without a Sort node exists only if the index gives the order.
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "meeting_listed_clock_idx" in plan
+    assert "Sort" not in plan, plan
