@@ -13,19 +13,11 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.time import duration_minutes as meeting_duration_minutes
+from core.time import utc_week_minute
 from groups.models import Program
-from meetings.models import (
-    Attendance,
-    Location,
-    Meeting,
-    MeetingType,
-    Region,
-    Status,
-    ZoneOffset,
-    meeting_duration_minutes,
-    type_ids_text,
-    utc_week_minute,
-)
+from meetings.models import Attendance, Location, Meeting, MeetingType, Region, Status, ZoneOffset
+from meetings.querysets import type_ids_text
 
 GENERATED_SOURCE = "generated"
 MAX_MEETINGS = 2_000_000

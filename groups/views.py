@@ -2,7 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from groups.filters import FinderForm, ProgramFilter, find_programs
+from groups.filters import ProgramFilter
+from groups.finder import FinderForm, find_programs
 from groups.models import Program
 
 FACT_LABELS = [label for _field, label in Program.FACT_FIELDS]

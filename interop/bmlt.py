@@ -16,12 +16,13 @@ from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q
 
-from core.geo import EARTH_RADIUS_KM, box_q, distance_expression
+from core import places
+from core.geo import EARTH_RADIUS_KM, KM_PER_MILE, distance_km
 from groups.models import Program
-from interop import geo
 from interop.importing import FeedError, Place, Record, RecordError, Rejection
 from interop.meeting_guide import load_json
-from meetings.models import Attendance, Meeting, MeetingType, Region, parse_type_ids
+from meetings.models import Attendance, Meeting, MeetingType, Region
+from meetings.querysets import parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
 REGION_ID_OFFSET = 1_000_000
@@ -177,68 +178,74 @@ def _services(include, exclude):
 
 
 def search_meetings(params):
-    """(meetings, centre) for GetSearchResults: the ordered queryset, and (lat, lon) of a search near a point."""
-    # Every parameter is checked here, raising BadRequest, before a meeting is read: a streamed answer has
-    # already sent its 200 and cannot turn into a 400 halfway.
+    """(meetings, centre) for GetSearchResults: the ordered queryset, and (lat, lon) of a search near a point.
+
+    Every parameter is checked here, raising BadRequest, before a meeting is read: a streamed answer has
+    already sent its 200 and cannot turn into a 400 halfway. The conditions are the directory's own
+    (Meeting.objects: having_types, matching, near), as the search page uses them.
+    """
     meetings = Meeting.objects.listed()
+    for narrow in (_by_ids, _by_weekdays, _by_venue_types, _by_formats, _by_services, _by_times, _by_text):
+        meetings = narrow(params, meetings)
+    return _near(params, meetings.order_by("weekday", "start_time", "pk"))
+
+
+def _included_and_excluded(meetings, include, exclude, lookup, convert=lambda value: value):
+    if include:
+        meetings = meetings.filter(**{f"{lookup}__in": [convert(value) for value in include]})
+    if exclude:
+        meetings = meetings.exclude(**{f"{lookup}__in": [convert(value) for value in exclude]})
+    return meetings
+
+
+def _by_ids(params, meetings):
     include, exclude = int_list(params, "meeting_ids", low=1, high=MAX_ID)
-    if include:
-        meetings = meetings.filter(pk__in=include)
-    if exclude:
-        meetings = meetings.exclude(pk__in=exclude)
-    include, exclude = int_list(params, "weekdays", low=1, high=7)
-    if include:
-        meetings = meetings.filter(weekday__in=[day - 1 for day in include])
-    if exclude:
-        meetings = meetings.exclude(weekday__in=[day - 1 for day in exclude])
+    return _included_and_excluded(meetings, include, exclude, "pk")
+
+
+def _by_weekdays(params, meetings):
+    include, exclude = int_list(params, "weekdays", low=1, high=7)  # BMLT: 1 = Sunday; ours: 0 = Sunday
+    return _included_and_excluded(meetings, include, exclude, "weekday", lambda day: day - 1)
+
+
+def _by_venue_types(params, meetings):
     include, exclude = int_list(params, "venue_types", low=1, high=3)
-    if include:
-        meetings = meetings.filter(attendance__in=[ATTENDANCE_BY_VENUE[str(v)] for v in include])
-    if exclude:
-        meetings = meetings.exclude(attendance__in=[ATTENDANCE_BY_VENUE[str(v)] for v in exclude])
+    return _included_and_excluded(meetings, include, exclude, "attendance", lambda v: ATTENDANCE_BY_VENUE[str(v)])
+
+
+def _by_formats(params, meetings):
     include, exclude = int_list(params, "formats", low=1, high=MAX_ID)
     operator = params.get("formats_comparison_operator", "AND").upper()
     if operator not in ("AND", "OR"):
         raise BadRequest("formats_comparison_operator must be AND or OR.")
-    if include and operator == "AND":
-        for type_id in include:
-            meetings = meetings.filter(types=type_id)
-    elif include:
-        # EXISTS, not a join and DISTINCT: DISTINCT would compare every column of every row of a large result.
-        links = Meeting.types.through.objects.filter(meeting_id=OuterRef("pk"), meetingtype_id__in=include)
-        meetings = meetings.filter(Exists(links))
-    if exclude:
-        meetings = meetings.exclude(types__in=exclude)
+    if include:
+        meetings = meetings.having_types(include) if operator == "AND" else meetings.having_any_type(include)
+    return meetings.without_types(exclude) if exclude else meetings
+
+
+def _by_services(params, meetings):
     include, exclude = int_list(params, "services", low=1, high=MAX_ID)
-    if include or exclude:
-        meetings = meetings.filter(_services(include, exclude))
-    after, before, ends_before = (
-        _clock(params, "StartsAfter"),
-        _clock(params, "StartsBefore"),
-        _clock(params, "EndsBefore"),
-    )
-    if after:
-        meetings = meetings.filter(start_time__gt=after)
-    if before:
-        meetings = meetings.filter(start_time__lt=before)
-    if ends_before:
+    return meetings.filter(_services(include, exclude)) if include or exclude else meetings
+
+
+def _by_times(params, meetings):
+    for prefix, lookup in (("StartsAfter", "start_time__gt"), ("StartsBefore", "start_time__lt")):
+        if (value := _clock(params, prefix)) is not None:
+            meetings = meetings.filter(**{lookup: value})
+    if (ends_before := _clock(params, "EndsBefore")) is not None:
         meetings = meetings.filter(end_time__lt=ends_before)
+    return meetings
+
+
+def _by_text(params, meetings):
     text = params.get("SearchString", "").strip()
     if len(text) > 200:
         raise BadRequest("SearchString is longer than 200 characters.")
     if "\x00" in text:
         # PostgreSQL refuses NUL in a string; the database would answer with an error, not "no meetings".
         raise BadRequest("SearchString must not contain a NUL character.")
-    if len(text) >= 3 or text.isdigit():
-        meetings = meetings.filter(
-            Q(name__icontains=text)
-            | Q(notes__icontains=text)
-            | Q(location__name__icontains=text)
-            | Q(location__city__icontains=text)
-            | Q(location__formatted_address__icontains=text)
-        )
-    meetings = meetings.order_by("weekday", "start_time", "pk")
-    return _near(params, meetings)
+    # BMLT ignores a string shorter than three characters unless it is a number.
+    return meetings.matching(text) if len(text) >= 3 or text.isdigit() else meetings
 
 
 def _near(params, meetings):
@@ -253,45 +260,34 @@ def _near(params, meetings):
         return meetings, None
     if latitude is None or longitude is None:
         raise BadRequest("Give both lat_val and long_val.")
-    radius = km if km is not None else (miles * 1.609344 if miles is not None else None)
+    radius = km if km is not None else (miles * KM_PER_MILE if miles is not None else None)
     if radius is None:
         raise BadRequest("A search near lat_val/long_val needs geo_width (miles) or geo_width_km.")
-    centre = (latitude, longitude)
+    centre = places.Place("", latitude, longitude)
     candidates = meetings.filter(location__latitude__isnull=False)
     if radius < 0:
         # BMLT's "auto radius": a negative width asks for (at least) that many of the nearest meetings.
-        return _nearest(candidates, latitude, longitude, int(-radius if km is not None else -miles)), centre
+        return _nearest(candidates, centre, int(-radius if km is not None else -miles)), (latitude, longitude)
     by_distance = params.get("sort_results_by_distance") == "1"
     if radius > 0:
-        candidates = _within(candidates, latitude, longitude, radius)
+        candidates = candidates.near(centre, radius)
     elif by_distance:
-        candidates = _with_distance(candidates, latitude, longitude)  # a width of 0: everywhere
+        candidates = candidates.with_distance(centre)  # a width of 0: everywhere
     if by_distance:
         candidates = candidates.order_by("distance_km", "weekday", "start_time", "pk")
-    return candidates, centre
+    return candidates, (latitude, longitude)
 
 
-def _with_distance(meetings, latitude, longitude):
-    return meetings.annotate(distance_km=distance_expression(latitude, longitude))
-
-
-def _within(candidates, latitude, longitude, radius_km):
-    """The candidates no further than radius_km: the box narrows the rows by index, the exact distance decides."""
-    boxed = candidates.filter(box_q(latitude, longitude, radius_km))
-    return _with_distance(boxed, latitude, longitude).filter(distance_km__lte=radius_km)
-
-
-def _nearest(candidates, latitude, longitude, count):
+def _nearest(candidates, centre, count):
     """The `count` nearest candidates, nearest first, found in a circle grown until it holds that many."""
     radius = AUTO_RADIUS_START_KM
     # Every meeting in the circle is in its box, so once the circle holds `count`, the nearest are among them;
     # a dense city needs one small box, an empty ocean a few more, and no request reads every meeting.
     while radius < HALF_EARTH_KM:
-        if _within(candidates, latitude, longitude, radius).order_by()[:count].count() >= count:
+        if candidates.near(centre, radius).order_by()[:count].count() >= count:
             break
         radius *= 2
-    nearest = _within(candidates, latitude, longitude, radius)
-    return nearest.order_by("distance_km", "weekday", "start_time", "pk")[:count]
+    return candidates.near(centre, radius).order_by("distance_km", "weekday", "start_time", "pk")[:count]
 
 
 def paginate(params, meetings):
@@ -433,7 +429,7 @@ class SemanticWriter:
         self.used.update(ids)
         distance = None
         if self.centre is not None:
-            distance = geo.distance_km(*self.centre, row["location__latitude"], row["location__longitude"])
+            distance = distance_km(*self.centre, row["location__latitude"], row["location__longitude"])
         item = semantic_meeting(
             row, format_keys=keys, format_ids=id_list, root_uri=self.root_uri, distance_km=distance
         )

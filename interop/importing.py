@@ -13,18 +13,11 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from core import places
+from core.time import available_timezones
 from groups.models import Group
-from interop import geo
-from meetings.models import (
-    Attendance,
-    Location,
-    Meeting,
-    MeetingType,
-    Region,
-    Status,
-    available_timezones,
-    type_ids_text,
-)
+from meetings.models import Attendance, Location, Meeting, MeetingType, Region, Status
+from meetings.querysets import type_ids_text
 
 TEMPORARILY_CLOSED_CODE = "location-temporarily-closed"
 # full_clean() runs clean_fields() and clean() (whose readable messages become rejection reasons) on every
@@ -179,6 +172,27 @@ def _reasons(error):
     return " ".join(error.messages)
 
 
+def _gazetteer_place(place):
+    """The centre of a place's ZIP code, else of its city, from the offline gazetteer; or None."""
+    found = places.by_postal_code(place.postal_code) if place.postal_code else None
+    if found is None and place.city:
+        found = places.by_city(place.city, place.state, place.country)
+    return found
+
+
+def _zone_of(place):
+    """A place's time zone: its ZIP code's, else the nearest city's to its coordinates, else its city's."""
+    found = places.by_postal_code(place.postal_code) if place.postal_code else None
+    if found and found.timezone:
+        return found.timezone
+    if place.latitude is not None and place.longitude is not None:
+        zone = places.nearest_zone(round(place.latitude, 2), round(place.longitude, 2))
+        if zone:
+            return zone
+    found = places.by_city(place.city, place.state, place.country) if place.city else None
+    return found.timezone if found else ""
+
+
 def _norm_address(text):
     return " ".join(text.casefold().replace(",", " ").split())
 
@@ -222,19 +236,9 @@ class _Writer:
             return record.timezone
         if self.parent_region is not None:
             return self.parent_region.timezone
-        place = record.place
-        if place is not None:
-            found = geo.zip_lookup(place.postal_code) if place.postal_code else None
-            if found and found[2]:
-                return found[2]
-            if place.latitude is not None and place.longitude is not None:
-                zone = geo.nearest_zone(round(place.latitude, 2), round(place.longitude, 2))
-                if zone:
-                    return zone
-            if place.city:
-                found = geo.city_lookup(place.city, place.state, place.country)
-                if found:
-                    return found[2]
+        zone = _zone_of(record.place) if record.place is not None else ""
+        if zone:
+            return zone
         raise RecordError(
             "No time zone: the record has no timezone, the source has no region, and none could be found "
             "from its postal code, coordinates or city."
@@ -295,11 +299,9 @@ class _Writer:
             # result does not depend on which record came last (and a re-import changes nothing).
             return self.locations[key]
         if place.latitude is None or place.longitude is None:
-            found = geo.zip_lookup(place.postal_code) if place.postal_code else None
-            if not found and place.city:
-                found = geo.city_lookup(place.city, place.state, place.country)
+            found = _gazetteer_place(place)
             if found:
-                place.latitude, place.longitude = round(found[0], 5), round(found[1], 5)
+                place.latitude, place.longitude = round(found.latitude, 5), round(found.longitude, 5)
         region = self.region_for(record.regions, zone) if record.regions else self.parent_region
         values = {
             "name": (place.name or address.split(",")[0]).strip()[:200],

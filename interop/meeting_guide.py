@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from interop import geo
+from core.time import zone_city
 from interop.importing import (
     TEMPORARILY_CLOSED_CODE,
     FeedError,
@@ -19,7 +19,8 @@ from interop.importing import (
     Rejection,
     parse_updated,
 )
-from meetings.models import MeetingType, Region, Status, parse_type_ids
+from meetings.models import MeetingType, Region, Status
+from meetings.querysets import parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -356,7 +357,7 @@ class FeedWriter:
                 item["location_notes"] = row["location__notes"]
         else:
             # Online only: the spec wants an approximate place that implies the zone, never "Online".
-            item["formatted_address"] = geo.zone_city(row["timezone"])
+            item["formatted_address"] = zone_city(row["timezone"])
             item["approximate"] = "yes"
         for name in CONFERENCE_FIELDS:
             if row[name]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from interop import geo
+from core.time import zone_city
 from interop.importing import (
     TEMPORARILY_CLOSED_CODE,
     FeedError,
@@ -222,7 +222,7 @@ def meeting_rows(meetings):
             "Day": Weekday(meeting.weekday).label,
             "Name": meeting.name,
             "Location": location.name if location else "",
-            "Address": location.formatted_address if location else geo.zone_city(meeting.timezone),
+            "Address": location.formatted_address if location else zone_city(meeting.timezone),
             "Region": chain[-2] if len(chain) >= 2 else (chain[0] if chain else ""),
             "Sub Region": chain[-1] if len(chain) >= 2 else "",
             "Types": ", ".join(sorted(labels)),

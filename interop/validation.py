@@ -8,7 +8,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from meetings.models import available_timezones
+from core.time import available_timezones
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "meeting-guide-feed.schema.json"
 

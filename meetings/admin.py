@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange
 
-from meetings.models import Location, Meeting, MeetingType, Region, validate_timezone
+from core.time import validate_timezone
+from meetings.models import Location, Meeting, MeetingType, Region
 from volunteers.admin_scope import ReferenceAdminMixin, ScopedAdminMixin
 from volunteers.freshness import stale_cutoff
 from volunteers.scope import scope_for

@@ -1,5 +1,4 @@
 import zoneinfo
-from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,26 +9,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.time import get_zone, offset_minutes
-
-# The shape of an IANA zone name ("UTC", "America/Argentina/Buenos_Aires"). The database checks the
-# shape; clean() checks the name against the zone database, whose list changes with tzdata releases
-# and so cannot be frozen into a migration.
-TIMEZONE_SHAPE = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
-
-
-@lru_cache(maxsize=1)
-def available_timezones():
-    return frozenset(zoneinfo.available_timezones())
-
-
-def validate_timezone(value):
-    if value not in available_timezones():
-        raise ValidationError(
-            _("%(value)s is not a time zone. Use an IANA name such as America/New_York or Australia/Sydney."),
-            params={"value": value},
-            code="invalid_timezone",
-        )
+from core.time import TIMEZONE_SHAPE, duration_minutes, get_zone, offset_minutes, utc_week_minute, validate_timezone
+from meetings.choices import Attendance, Status, Weekday  # noqa: F401 -- imported from here across the project
+from meetings.querysets import MeetingQuerySet, has_type, parse_type_ids, type_ids_text  # noqa: F401
 
 
 class SlugManager(models.Manager):
@@ -228,62 +210,6 @@ class MeetingType(models.Model):
         return self.short_label or self.name
 
 
-class Weekday(models.IntegerChoices):
-    # 0 = Sunday, as in the Meeting Guide format.
-    SUNDAY = 0, _("Sunday")
-    MONDAY = 1, _("Monday")
-    TUESDAY = 2, _("Tuesday")
-    WEDNESDAY = 3, _("Wednesday")
-    THURSDAY = 4, _("Thursday")
-    FRIDAY = 5, _("Friday")
-    SATURDAY = 6, _("Saturday")
-
-
-class Attendance(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
-    HYBRID = "hybrid", _("Hybrid (in person and online)")
-
-
-class Status(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
-    INACTIVE = "inactive", _("No longer meets")
-
-
-MINUTES_PER_WEEK = 7 * 24 * 60
-
-
-def utc_week_minute(weekday, start_time, offset):
-    """A local weekday and start as minutes since Sunday 00:00 UTC, for a zone `offset` minutes east of UTC."""
-    return (weekday * 1440 + start_time.hour * 60 + start_time.minute - offset) % MINUTES_PER_WEEK
-
-
-def meeting_duration_minutes(start_time, end_time):
-    """How long a meeting lasts: to its end (past midnight if the end is earlier), else the 60 minutes
-    Meeting Guide clients assume."""
-    if end_time is None:
-        return 60
-    minutes = (end_time.hour * 60 + end_time.minute) - (start_time.hour * 60 + start_time.minute)
-    return minutes if minutes > 0 else minutes + 24 * 60
-
-
-def type_ids_text(type_ids):
-    """Meeting.type_ids for a set of MeetingType ids: ",4,17," (sorted; "" for none)."""
-    ids = sorted(set(type_ids))
-    return f",{','.join(str(pk) for pk in ids)}," if ids else ""
-
-
-def parse_type_ids(text):
-    """The MeetingType ids of a Meeting.type_ids text: ",4,17," -> [4, 17]."""
-    return [int(pk) for pk in text.split(",") if pk]
-
-
-def has_type(type_id):
-    """Meetings having the MeetingType with this id: a LIKE on the row's own copy of its types."""
-    return Q(type_ids__contains=f",{int(type_id)},")
-
-
 class ZoneOffset(models.Model):
     """The UTC offset each zone's meetings have their `utc_start` computed with.
 
@@ -328,50 +254,8 @@ class ZoneOffset(models.Model):
         cache.delete(OFFSETS_CACHE_KEY)
 
 
-class MeetingQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status=Status.ACTIVE, deleted_at__isnull=True)
-
-    def listed(self):
-        """Meetings shown to the public: active or temporarily closed (marked as such)."""
-        return self.exclude(status=Status.INACTIVE).filter(deleted_at__isnull=True)
-
-    def for_display(self):
-        return self.select_related("program", "location", "location__region", "group").prefetch_related("types")
-
-    def in_day_order(self):
-        return self.order_by("weekday", "start_time", "name")
-
-    def recompute_clocks(self, zone, offset):
-        """Recompute utc_start (and utc_offset) of this zone's meetings for a new offset, in one UPDATE."""
-        from django.db.models.functions import ExtractHour, ExtractMinute, Mod
-
-        local = models.F("weekday") * 1440 + ExtractHour("start_time") * 60 + ExtractMinute("start_time")
-        return self.filter(timezone=zone).update(
-            utc_start=Mod(local - offset + 2 * MINUTES_PER_WEEK, MINUTES_PER_WEEK), utc_offset=offset
-        )
-
-    def sync_type_ids(self, batch_size=2000):
-        """Rewrite `type_ids` from the link table for these meetings (after writes that bypass the signals)."""
-        through = Meeting.types.through
-        ids = list(self.order_by().values_list("pk", flat=True))
-        for start in range(0, len(ids), batch_size):
-            chunk = ids[start : start + batch_size]
-            links = {}
-            for meeting_id, type_id in through.objects.filter(meeting_id__in=chunk).values_list(
-                "meeting_id", "meetingtype_id"
-            ):
-                links.setdefault(meeting_id, []).append(type_id)
-            stored = Meeting.objects.filter(pk__in=chunk).values_list("pk", "type_ids")
-            changed = [
-                Meeting(pk=pk, type_ids=wanted)
-                for pk, text in stored
-                if text != (wanted := type_ids_text(links.get(pk, ())))
-            ]
-            Meeting.objects.bulk_update(changed, ["type_ids"], batch_size=500)
-
-    @staticmethod
-    def set_clocks(meetings):
+class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
+    def set_clocks(self, meetings):
         """Set `utc_start`, `utc_offset` and `duration_minutes` of unsaved or changed meetings before a bulk write."""
         offsets = ZoneOffset.offsets_for({meeting.timezone for meeting in meetings})
         for meeting in meetings:
@@ -441,7 +325,7 @@ class Meeting(models.Model):
         m2m_fields=[types], excluded_fields=["utc_start", "utc_offset", "duration_minutes", "type_ids"]
     )
 
-    objects = MeetingQuerySet.as_manager()
+    objects = MeetingManager()
 
     class Meta:
         ordering = ["weekday", "start_time", "name"]
@@ -531,7 +415,6 @@ class Meeting(models.Model):
 
     @property
     def zone(self):
-        # timeutil.get_zone keeps every zone it built; ZoneInfo() keeps only the last eight.
         return get_zone(self.timezone) or zoneinfo.ZoneInfo(self.timezone)
 
     CLOCK_INPUTS = frozenset({"weekday", "start_time", "end_time", "timezone"})
@@ -540,7 +423,7 @@ class Meeting(models.Model):
         """Compute utc_start and duration_minutes with the zone's recorded UTC offset (minutes)."""
         self.utc_start = utc_week_minute(self.weekday, self.start_time, offset)
         self.utc_offset = offset
-        self.duration_minutes = meeting_duration_minutes(self.start_time, self.end_time)
+        self.duration_minutes = duration_minutes(self.start_time, self.end_time)
 
     def save(self, *args, update_fields=None, **kwargs):
         if update_fields is None or self.CLOCK_INPUTS & set(update_fields):

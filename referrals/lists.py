@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
-from core.time import get_zone, next_start, zone_city
-from meetings.models import MeetingType, Status, available_timezones
+from core.time import available_timezones, get_zone, next_start, zone_city
+from meetings.models import MeetingType, Status
 
 MAX_MEETINGS = 30
 STALE_DAYS = 365

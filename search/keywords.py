@@ -8,7 +8,7 @@ the foreign keys' indexes on the ids) and reads only the matching meetings.
 
 A word that names very many places or groups (a common word: "hope", "church") keeps the join for that
 part instead of a list of thousands of ids; such a word matches so many meetings that the search reads
-them in order and stops after a page (search.page_ids with `late`), where the join is cheap.
+them in index order and stops after a page (search.paging.read_in_start_order), where the join is cheap.
 """
 
 import hashlib
@@ -22,31 +22,22 @@ MAX_WORDS = 8
 # Above this many places (or groups) for a word, match them by the join instead of by a list of ids.
 MAX_IDS = 1000
 # What a word names changes when volunteers add places or groups; a minute late is good enough, as for
-# the counts of results (meetings.views.run_search).
+# the counts of results (search.paging).
 WORD_CACHE_SECONDS = 60
 
 
-def keyword_condition(text, per_row=False):
-    """The Q for a keyword search: each of its first MAX_WORDS words must match.
-
-    `per_row`: for checking a few hundred candidates (search.page_ids with `late`): the name and notes are
-    tested on each row instead of through their full-text index, which would list every meeting the word
-    is in (tens of thousands, for a common word) to keep a few.
-    """
+def keyword_condition(text):
+    """The Q for a keyword search: each of its first MAX_WORDS words must match."""
     condition = Q()
     for word in text.split()[:MAX_WORDS]:
-        condition &= word_condition(word, per_row=per_row)
+        condition &= word_condition(word)
     return condition
 
 
-def word_condition(word, per_row=False):
-    """The word in the meeting's name or notes, or naming its program, group or place (by id where few).
-
-    Matching by the ids of what the word names also spares the per-row form its joins: a candidate is
-    then checked on its own row alone.
-    """
+def word_condition(word):
+    """The word in the meeting's name or notes, or naming its program, group or place (by id where few)."""
     named = named_by(word)
-    condition = Q(name__icontains=word) | Q(notes__icontains=word) if per_row else in_name_or_notes(word)
+    condition = in_name_or_notes(word)
     if named["program"]:
         condition |= Q(program_id__in=named["program"])
     if named["group"] is None:

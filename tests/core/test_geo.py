@@ -46,22 +46,3 @@ def test_its_box_holds_every_place_within_the_radius(centre, radius_km, place):
     meeting = make_meeting(location=make_location(latitude=place[0], longitude=place[1]))
     make_meeting(location=make_location(latitude=-centre[0], longitude=centre[1] / 2))  # far away
     assert list(Meeting.objects.filter(geo.box_q(*centre, radius_km))) == [meeting]
-
-
-@pytest.mark.parametrize(
-    ("text", "label"),
-    [
-        ("19104", "19104 (Philadelphia, PA)"),
-        ("Chicago", "Chicago, IL"),
-        ("Springfield, IL", "Springfield, IL"),
-        ("melbourne", "Melbourne, AU"),
-        ("São Paulo", "São Paulo, BR"),
-    ],
-)
-def test_it_resolves_places_offline(text, label):
-    assert geo.resolve_place(text).label == label
-
-
-@pytest.mark.parametrize("text", ["", "Xyzzyville Nowhere", "00000"])
-def test_it_resolves_nothing_for_unknown_places(text):
-    assert geo.resolve_place(text) is None

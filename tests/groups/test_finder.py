@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from groups.filters import FIT_COUNTS_KEY, find_programs
+from groups.finder import FIT_COUNTS_KEY, find_programs
 from groups.models import MEETING_COUNTS_SECONDS
 from meetings.models import Attendance, Status
 from tests.factories import make_meeting, make_program, make_type

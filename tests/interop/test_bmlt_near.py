@@ -6,7 +6,7 @@ import random
 import pytest
 from django.urls import reverse
 
-from interop import geo
+from core import geo
 from meetings.models import Attendance
 from tests.factories import make_location, make_meeting, make_program
 

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from interop import bmlt, geo
+from core import geo
+from interop import bmlt
 from meetings.models import Attendance, Meeting, MeetingType, Status
 from tests.factories import make_location, make_meeting, make_program
 from tests.interop.helpers import assert_matches_openapi

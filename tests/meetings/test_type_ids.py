@@ -13,7 +13,8 @@ from bench.generator import GENERATED_SOURCE
 from demo.samples import DEMO_SOURCE
 from groups.models import Program
 from interop.sources import feed_import
-from meetings.models import Attendance, Meeting, MeetingType, Region, type_ids_text
+from meetings.models import Attendance, Meeting, MeetingType, Region
+from meetings.querysets import type_ids_text
 from tests.factories import make_location, make_meeting, make_program, make_type
 
 pytestmark = pytest.mark.django_db

@@ -2,16 +2,16 @@
 
 from datetime import UTC, datetime
 
-from django.test import RequestFactory
+from django.http import QueryDict
 
-from search.views import count_cache_key
+from search.paging import count_key
 
 ONE = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 NEXT_MINUTE = datetime(2026, 11, 23, 12, 1, tzinfo=UTC)
 
 
 def key(query, now):
-    return count_cache_key(RequestFactory().get("/meetings/?" + query), now)
+    return count_key(QueryDict(query), now)
 
 
 def test_a_count_without_time_filters_is_the_same_in_the_next_minute():

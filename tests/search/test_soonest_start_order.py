@@ -1,5 +1,5 @@
 """Soonest first read as three runs in index order (in progress, later this week, next week) gives exactly the
-page of the full sort, at every moment of the week and every depth, with or without a late condition."""
+page of the full sort, at every moment of the week and every depth, with or without other conditions."""
 
 import random
 from datetime import UTC, datetime, time, timedelta
@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import Q
 
 from meetings.models import Attendance, Meeting, ZoneOffset
-from search import clock as search
+from search.clock import Clock
+from search.paging import read_in_start_order
 from tests.factories import make_meeting, make_program
 
 pytestmark = pytest.mark.django_db
@@ -47,16 +48,14 @@ def week_of_meetings():
 
 
 def fully_sorted(queryset, now):
-    return list(search.soonest_order(queryset, now, search.meeting_zones()).values_list("pk", flat=True))
+    return list(queryset.soonest_first(now).values_list("pk", flat=True))
 
 
-def page(queryset, now, offset, limit, late=None, total=None):
-    zones = search.meeting_zones()
-    assert not search.Clock.at(now, zones).stale
-    ordered = search.soonest_order(queryset, now, zones)
-    if total is None:
-        total = (queryset if late is None else queryset.filter(late)).count()
-    return search.soonest_page_ids(ordered, now=now, zones=zones, offset=offset, limit=limit, total=total, late=late)
+def page(queryset, now, offset, limit, total=None):
+    clock = Clock.at(now)
+    assert clock.order_is_exact and not clock.stale
+    total = queryset.count() if total is None else total
+    return read_in_start_order(queryset, clock, offset, max(0, min(limit, total - offset)))
 
 
 @pytest.mark.parametrize("now", MOMENTS, ids=lambda moment: moment.strftime("%a-%H%M"))
@@ -69,12 +68,11 @@ def test_every_page_is_the_page_of_the_full_sort(week_of_meetings, now):
 
 
 @pytest.mark.parametrize("now", MOMENTS[:3] + MOMENTS[-2:], ids=lambda moment: moment.strftime("%a-%H%M"))
-def test_a_late_condition_gives_the_page_of_the_full_sort_of_its_matches(week_of_meetings, now):
-    listed = Meeting.objects.listed()
-    late = Q(name__contains="1")
-    expected = fully_sorted(listed.filter(late), now)
+def test_a_condition_read_in_start_order_gives_the_page_of_the_full_sort_of_its_matches(week_of_meetings, now):
+    some = Meeting.objects.listed().filter(Q(name__contains="1"))
+    expected = fully_sorted(some, now)
     for offset in (0, 5, 20, len(expected) - 3):
-        assert page(listed, now, offset, 8, late=late) == expected[offset : offset + 8], offset
+        assert page(some, now, offset, 8) == expected[offset : offset + 8], offset
 
 
 def test_filters_keep_the_order(week_of_meetings):
@@ -88,20 +86,20 @@ def test_filters_keep_the_order(week_of_meetings):
 def test_a_first_page_in_progress_is_one_query(week_of_meetings, django_assert_num_queries):
     now = MOMENTS[6]
     listed = Meeting.objects.listed()
-    in_progress = listed.filter(search.Clock.at(now, search.meeting_zones()).in_progress()).count()
+    in_progress = listed.in_progress(now).count()
     assert in_progress >= 1
     with django_assert_num_queries(1):
         assert len(page(listed, now, 0, in_progress, total=160)) == in_progress
 
 
 def test_a_deeper_page_counts_the_meetings_in_progress_and_reads_one_run(week_of_meetings, django_assert_num_queries):
-    search.meeting_zones()
+    Clock.at(MOMENTS[6])  # reads the recorded offsets once
     with django_assert_num_queries(2):
         assert len(page(Meeting.objects.listed(), MOMENTS[6], 30, 10, total=160)) == 10
 
 
 def test_a_page_past_the_end_of_this_week_also_counts_this_weeks_run(week_of_meetings, django_assert_num_queries):
-    search.meeting_zones()
+    Clock.at(MOMENTS[6])
     with django_assert_num_queries(4):
         assert len(page(Meeting.objects.listed(), MOMENTS[6], 120, 10, total=160)) == 10
 

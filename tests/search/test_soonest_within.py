@@ -9,16 +9,19 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from core.time import MINUTES_PER_WEEK
 from meetings.models import Meeting
 from search import clock as search
+from search.clock import Clock
 from search.filters import MeetingFilter
+from search.paging import read_in_start_order
 from search.views import run_search
 from tests.search.test_soonest_start_order import SUNDAY_MIDNIGHT_UTC, fully_sorted, week_of_meetings
 
 pytestmark = pytest.mark.django_db
 __all__ = ["week_of_meetings"]  # the fixture, shared with test_soonest_start_order
 
-WEEK = search.MINUTES_PER_WEEK
+WEEK = MINUTES_PER_WEEK
 # Sunday 10:00 UTC: "today" reaches back past Sunday 00:00 (the range that scanned the whole table); Sunday
 # 02:00: "now" and the meetings in progress too; midweek; late Saturday: "today" reaches past the week's end.
 MOMENTS = [SUNDAY_MIDNIGHT_UTC + timedelta(minutes=m) for m in (120, 600, 3 * 1440 + 17 * 60, 6 * 1440 + 22 * 60)]
@@ -52,22 +55,14 @@ def test_intersecting_pieces():
 
 def soonest_pages(data, now, offsets, limit=10):
     """{offset: ids} of the search's pages read with its window, and the full sort of its matches."""
-    zones = search.meeting_zones()
-    assert not search.Clock.at(now, zones, 24).stale
+    assert not Clock.at(now, 24).stale
     filterset = MeetingFilter(data, queryset=Meeting.objects.listed(), now=now)
     assert filterset.is_valid(), filterset.errors
     queryset = filterset.qs
     total = queryset.count()
+    clock = Clock.at(now)
     pages = {
-        offset: search.soonest_page_ids(
-            queryset,
-            now=now,
-            zones=zones,
-            offset=offset,
-            limit=limit,
-            total=total,
-            within=filterset.utc_window,
-        )
+        offset: read_in_start_order(queryset, clock, offset, max(0, min(limit, total - offset)), filterset.window)
         for offset in offsets
     }
     return filterset, pages, fully_sorted(queryset, now)
@@ -77,7 +72,7 @@ def soonest_pages(data, now, offsets, limit=10):
 @pytest.mark.parametrize("data", [{"day": ["today"]}, {"now": "3"}, {"now": "24"}, {"day": ["today"], "now": "6"}])
 def test_every_page_under_a_time_filter_is_the_page_of_the_full_sort(week_of_meetings, now, data):
     filterset, pages, expected = soonest_pages(data, now, (0, 3, 10, 20, 40, 80))
-    assert filterset.utc_window is not None
+    assert filterset.window is not None
     assert expected, "the filter should match some of the week's meetings"
     for offset, ids in pages.items():
         assert ids == expected[offset : offset + 10], offset
@@ -87,18 +82,21 @@ def test_only_today_alone_narrows_the_window(week_of_meetings):
     now = MOMENTS[1]
     today = MeetingFilter({"day": ["today"]}, queryset=Meeting.objects.listed(), now=now)
     today.qs  # noqa: B018 -- filtering sets the window
-    assert today.utc_window == search.today_window(now, search.meeting_zones())
+    assert today.window == Clock.at(now).today_window()
     today_or_monday = MeetingFilter({"day": ["today", "1"]}, queryset=Meeting.objects.listed(), now=now)
     today_or_monday.qs  # noqa: B018
-    assert today_or_monday.utc_window is None
+    assert today_or_monday.window is None
     plain = MeetingFilter({}, queryset=Meeting.objects.listed(), now=now)
     plain.qs  # noqa: B018
-    assert plain.utc_window is None
+    assert plain.window is None
 
 
-def test_the_later_runs_of_a_wrapping_today_are_each_one_range(week_of_meetings):
+def test_the_later_runs_of_a_wrapping_today_are_each_one_range(week_of_meetings, monkeypatch):
+    from search import paging
+
+    monkeypatch.setattr(paging, "SORT_IN_FULL_BELOW", 0)  # read in start order however few the matches
     now = MOMENTS[1]  # Sunday 10:00 UTC: today's stretch is (Saturday 07:00, Monday 13:00]
-    window = search.today_window(now, search.meeting_zones())
+    window = Clock.at(now).today_window()
     assert len(window) == 2
     request = RequestFactory().get("/meetings/", {"day": "today", "page": "2"})
     with CaptureQueriesContext(connection) as captured:
@@ -111,7 +109,11 @@ def test_the_later_runs_of_a_wrapping_today_are_each_one_range(week_of_meetings)
         assert '"utc_start" >= ' in sql and '"utc_start" < ' in sql, sql
 
 
-def test_the_search_page_under_today_gives_the_full_sort(week_of_meetings):
+@pytest.mark.parametrize("sort_in_full_below", [0, 10**9])
+def test_the_search_page_under_today_gives_the_full_sort(week_of_meetings, sort_in_full_below, monkeypatch):
+    from search import paging
+
+    monkeypatch.setattr(paging, "SORT_IN_FULL_BELOW", sort_in_full_below)
     now = MOMENTS[1]
     request = RequestFactory().get("/meetings/", {"day": "today"})
     filterset, page, errors = run_search(request, now=now)

@@ -1,4 +1,4 @@
-"""A result row's "in progress" and "starts in" (search.occurrence_state) agree with the plain definition —
+"""A result row's "in progress" and "starts in" (search.rows.occurrence_state) agree with the plain definition —
 this week's or last week's occurrence has begun and not ended — at any moment, across daylight saving."""
 
 import random
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from core.time import get_zone, local_datetime, next_start
-from search.clock import occurrence_state
+from search.rows import occurrence_state
 
 ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "UTC"]
 # Around the spring and autumn changes of 2026 in both hemispheres, and an ordinary week.

@@ -6,15 +6,16 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from core.time import MINUTES_PER_WEEK
 from groups.models import Program
 from interop.sources import feed_import
-from meetings.models import MINUTES_PER_WEEK, Attendance, Meeting, ZoneOffset
+from meetings.models import Attendance, Meeting, ZoneOffset
 from tests.factories import make_meeting, make_program
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = 1
-EXAMPLE_FEED = Path(__file__).resolve().parents[2] / "interop" / "data" / "example-feed.json"
+EXAMPLE_FEED = Path(__file__).resolve().parents[1] / "interop" / "data" / "example-feed.json"
 
 
 def expected_utc_start(meeting, offsets):

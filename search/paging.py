@@ -1,0 +1,110 @@
+"""A page of a search's results, in its order, without sorting every match.
+
+Sorting every matching meeting to show the first 25 is the slow part of a large directory, and so is
+counting them. So the count is kept for a minute, and a page of "soonest first" is read one of two ways:
+
+- few matches (fewer than SORT_IN_FULL_BELOW): sorted whole by their next start (`sorted_by_next_start`);
+- many: read in the order of the clock index (`read_in_start_order`), which stops after the page.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from core.time import MINUTES_PER_WEEK
+from search.clock import Clock, intersect_pieces
+from search.rows import load_rows
+
+# Below this many matches, sorting them all costs less than reading the index in order.
+SORT_IN_FULL_BELOW = 5000
+# A count a minute old is good enough; only "now" and "today" change with the clock.
+COUNT_SECONDS = 60
+# Parameters that change how results are shown, not which meetings match.
+DISPLAY_PARAMETERS = {"page", "tz", "sort", "unit", "list", "lang"}
+
+
+class SearchResults:
+    """The matches of a valid search as a Paginator reads them: a count, and the meetings of a slice."""
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+        self.queryset = filterset.qs
+        self.clock = Clock.at(filterset.now)
+
+    def count(self):
+        key = count_key(self.filterset.data, self.filterset.now)
+        return cache.get_or_set(key, self.queryset.count, COUNT_SECONDS)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, page):
+        offset, limit = page.start or 0, page.stop - (page.start or 0)
+        return load_rows(self.page_ids(offset, limit), self.filterset.place)
+
+    def page_ids(self, offset, limit):
+        order = self.filterset.order
+        if order == "distance" and self.filterset.place is not None:
+            ordered = self.queryset.order_by("distance_km", "weekday", "start_time", "pk")
+        elif order == "day":
+            ordered = self.queryset.in_day_order()
+        elif self.count() < SORT_IN_FULL_BELOW or not self.clock.order_is_exact:
+            return sorted_by_next_start(self.queryset, self.clock, offset, limit)
+        else:
+            limit = max(0, min(limit, self.count() - offset))
+            return read_in_start_order(self.queryset, self.clock, offset, limit, self.filterset.window)
+        return list(ordered.values_list("pk", flat=True)[offset : offset + limit])
+
+
+def count_key(query, now):
+    """The cache key of a search's count: the same filters give the same count (display parameters aside);
+    "now" and "today" only within the same minute."""
+    params = sorted((name, values) for name, values in query.lists() if name not in DISPLAY_PARAMETERS)
+    depends_on_time = query.get("now") or "today" in query.getlist("day")
+    minute = now.strftime("%Y%m%d%H%M") if depends_on_time else ""
+    return "search-count:" + hashlib.sha256(repr((params, minute)).encode()).hexdigest()
+
+
+def sorted_by_next_start(queryset, clock, offset, limit):
+    """The ids of a page of every match sorted by its next start, exactly, meetings in progress first."""
+    ordered = queryset.annotate(minutes_until=clock.soonest_key()).order_by("minutes_until", "name", "pk")
+    return list(ordered.values_list("pk", flat=True)[offset : offset + limit])
+
+
+def read_in_start_order(queryset, clock, offset, limit, window=None):
+    """The ids of a page of soonest first, read as three runs in index order.
+
+    The runs: in progress (by name), then the meetings starting from now to the end of the week in UTC,
+    then those from the start of the week to now (next week's), the last two in the order of the clock
+    index (utc_start, name, id): the database reads a page from the index and stops. Only the small first
+    run is counted before reading; a later run is counted only when the page starts past its end.
+    `limit` is what is left of the matches from `offset`, so a short last page stops at the run that
+    completes it. The order is exact while every zone's offset is the recorded one (Clock.order_is_exact).
+
+    `window`: pieces of the week outside which no match starts (a "today" or "now" filter). The later runs
+    are read only where they overlap it, each piece as a range of its own: a window wrapping past Sunday
+    00:00 is two ranges, and PostgreSQL, given their union beside a run's own range, scanned the whole table.
+    """
+    in_progress = clock.in_progress()
+    runs = [(queryset.filter(in_progress).order_by("name", "pk"), True)]
+    for this_run in ((clock.minute, MINUTES_PER_WEEK), (0, clock.minute)):
+        for start, end in intersect_pieces((this_run,), window):
+            later = queryset.filter(Q(utc_start__gte=start, utc_start__lt=end) & ~in_progress)
+            runs.append((later.order_by("utc_start", "name", "pk"), False))
+    ids, skip, needed = [], offset, limit
+    for index, (run, counted_first) in enumerate(runs):
+        if not needed:
+            break
+        if skip and counted_first:
+            size = run.count()
+            if size <= skip:
+                skip -= size
+                continue
+        found = list(run.values_list("pk", flat=True)[skip : skip + needed])
+        ids += found
+        needed -= len(found)
+        if needed and index < len(runs) - 1:
+            # A page short of its end starts the next run at its beginning, or past it by the run's size.
+            skip = skip - run.count() if skip and not found else 0
+    return ids
