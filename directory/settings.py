@@ -214,6 +214,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Public change requests: each client (by a hash of its address) may send this many an hour.
 SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 10)
+# Past this many suggestions waiting for review, new ones are refused (503) until volunteers catch up.
+CHANGE_REQUESTS_PENDING_MAX = env_int("CHANGE_REQUESTS_PENDING_MAX", 2_000)
 # A suggestion form posts a few short fields; anything bigger is refused before it is parsed.
 SUGGESTION_MAX_BYTES = 20_000
 # Meetings not confirmed for this long are in the admin's "not confirmed" queue and say so publicly.
