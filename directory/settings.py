@@ -214,6 +214,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Public change requests: each client (by a hash of its address) may send this many an hour.
 SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 10)
+# Past this many suggestions waiting for review, new ones are refused (503) until volunteers catch up.
+CHANGE_REQUESTS_PENDING_MAX = env_int("CHANGE_REQUESTS_PENDING_MAX", 2_000)
 # A suggestion form posts a few short fields; anything bigger is refused before it is parsed.
 SUGGESTION_MAX_BYTES = 20_000
 # Meetings not confirmed for this long are in the admin's "not confirmed" queue and say so publicly.
@@ -240,20 +242,35 @@ IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
 # Production shape: shared cache, read replicas, structured logs (see docs/deploy.md) ------------------
 
 
+# The embedded shared cache: a table in the app's own database, created by migrate (directory/migrations).
+CACHE_TABLE = "many_paths_cache"
+
+
 def cache_from_url(url):
-    """CACHES["default"] from CACHE_URL: empty or locmem://, file:///folder, redis://host:port/db,
-    memcached://host:port."""
+    """CACHES["default"] from CACHE_URL: empty (the database), redis://host:6379/0, rediss://...,
+    unix:///path/redis.sock?db=0, memcached://host:port, file:///folder or locmem://."""
     from urllib.parse import urlsplit
 
     url = (url or "").strip()
-    if not url or url.startswith("locmem://"):
-        # One cache per process: fine for one server, wrong for several (rate limits would not be shared).
+    if not url:
+        # Django's database cache: shared by every worker, and by every server on the same database, with no
+        # other service to run; its add() is atomic (a primary key), which the rate limit and the page cache's
+        # refresh lock rely on. A file cache would be shared by one machine's workers only, and its add() and
+        # incr() read then write. Redis is faster: set CACHE_URL where there is one (docs/deploy.md).
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Room for a minute of distinct search pages; past it the oldest third is culled.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if url.startswith("locmem://"):
+        # One cache per process: for tests (tests/testenv.py), never for a site with several workers.
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:] or "many-paths"}
     if url == "dummy://":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme in ("redis", "rediss"):
-        # Needs the `redis` client package (not in requirements.txt: install it where Redis is used).
+        # Django's RedisCache, with the `redis` client package (a dependency in pyproject.toml).
         parts = urlsplit(url)
         if not parts.hostname:
             raise ImproperlyConfigured(f"CACHE_URL {url!r} has no host; use redis://host:6379/0.")
@@ -262,8 +279,16 @@ def cache_from_url(url):
         except ValueError:
             raise ImproperlyConfigured(f"CACHE_URL {url!r} has a port that is not a number.") from None
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "unix":
+        # Redis on a unix socket (the same machine): unix:///run/redis/redis.sock?db=0.
+        parts = urlsplit(url)
+        if parts.netloc or not parts.path.startswith("/"):
+            raise ImproperlyConfigured(
+                f"CACHE_URL {url!r} needs an absolute socket path, e.g. unix:///run/redis.sock."
+            )
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme in ("memcached", "pymemcache"):
-        # Needs the `pymemcache` client package (not in requirements.txt: install it where Memcached is used).
+        # Needs the `pymemcache` client package (not a dependency: install it where Memcached is used).
         hosts = url.split("://", 1)[1].strip("/")
         servers = [host.strip() for host in hosts.split(",") if host.strip()]
         if not servers:
@@ -287,8 +312,8 @@ def cache_from_url(url):
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     raise ImproperlyConfigured(
-        f"CACHE_URL {url!r} is not understood; use locmem://, file:///folder, redis://host:6379/0 or "
-        "memcached://host:11211."
+        f"CACHE_URL {url!r} is not understood; leave it empty (the database), or use redis://host:6379/0, "
+        "unix:///path/redis.sock?db=0, memcached://host:11211, file:///folder or locmem://."
     )
 
 
