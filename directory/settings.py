@@ -235,7 +235,11 @@ FEED_ENTITY = {
 FEED_FEEDBACK_URL = env_str("FEED_FEEDBACK_URL", "")
 # Imports refuse a feed larger than this (read in chunks, never whole) and give up on a silent server.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The whole fetch of a feed URL (connect, headers, body, redirects) must end within this many seconds.
 IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
+# Feeds are read only from public addresses; these host names or addresses (as written in the feed's URL)
+# may be private, loopback or link-local, for tests and for a deployment that reads feeds on its own network.
+FEED_PRIVATE_HOSTS = env_list("FEED_PRIVATE_HOSTS")
 
 # Production shape: shared cache, read replicas, structured logs (see docs/deploy.md) ------------------
 

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from meetings.interop import bmlt, csv_tsml, meeting_guide
-from meetings.interop.fetching import SourceError, read_source
+from meetings.interop.fetching import WEB_SCHEMES, SourceError, read_source
 from meetings.interop.importing import FeedError, ImportReport, meetings_import
 
 PARSERS = {
@@ -28,7 +28,7 @@ def feed_import(*, data, format, source, program, parent_region=None, dry_run=Fa
 
 
 def location_import(*, location, format, source, program, parent_region=None, dry_run=False):
-    """Read a file or URL (with the size limit and timeout) and import it."""
+    """Read a file or URL (with the size limit, deadline and address checks) and import it."""
     try:
         data = read_source(location)
     except SourceError as error:
@@ -40,14 +40,22 @@ def location_import(*, location, format, source, program, parent_region=None, dr
 
 def datasource_refresh(*, datasource, dry_run=False):
     """Import a DataSource now and record the outcome on it (unless it is a dry run)."""
-    report = location_import(
-        location=datasource.url,
-        format=datasource.format,
-        source=datasource.slug,
-        program=datasource.program,
-        parent_region=datasource.parent_region,
-        dry_run=dry_run,
-    )
+    if datasource.url.split("://", 1)[0].lower() not in WEB_SCHEMES:
+        # import_meetings may read a file on the server; a data source, set up in the admin, may not.
+        report = ImportReport(
+            source=datasource.slug,
+            dry_run=dry_run,
+            error=f"the address {datasource.url} does not start with https:// or http://.",
+        )
+    else:
+        report = location_import(
+            location=datasource.url,
+            format=datasource.format,
+            source=datasource.slug,
+            program=datasource.program,
+            parent_region=datasource.parent_region,
+            dry_run=dry_run,
+        )
     if dry_run:
         return report
     datasource.last_run = timezone.now()

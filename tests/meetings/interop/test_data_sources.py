@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def source(aa, http_server):
+def source(aa, http_server, local_feeds):
     http_server.routes["/feed.json"] = send_body((DATA / "example-feed.json").read_bytes())
     region = Region.objects.create(name="California", slug="us-ca", kind="state", timezone="America/Los_Angeles")
     return DataSource.objects.create(

@@ -149,7 +149,7 @@ def test_it_keeps_a_meeting_whose_record_became_unreadable(aa, listed):
 
 
 @override_settings(IMPORT_MAX_BYTES=20 * 1024 * 1024)
-def test_it_refuses_a_50_mb_body_without_reading_it_whole(aa, listed, http_server):
+def test_it_refuses_a_50_mb_body_without_reading_it_whole(aa, listed, http_server, local_feeds):
     sent = []
 
     def huge(request):
@@ -173,7 +173,7 @@ def test_it_refuses_a_50_mb_body_without_reading_it_whole(aa, listed, http_serve
     assert_untouched(listed)
 
 
-def test_it_refuses_a_declared_50_mb_body_before_reading(aa, listed, http_server):
+def test_it_refuses_a_declared_50_mb_body_before_reading(aa, listed, http_server, local_feeds):
     def declared(request):
         request.send_response(200)
         request.send_header("Content-Length", str(50 * 1024 * 1024))
@@ -198,7 +198,7 @@ def test_it_refuses_a_large_file(aa, listed, tmp_path, settings):
     assert "larger than the limit" in report.error
 
 
-def test_it_reports_a_server_error(aa, listed, http_server):
+def test_it_reports_a_server_error(aa, listed, http_server, local_feeds):
     http_server.routes["/broken.json"] = send_body(b"oops", status=500, content_type="text/plain")
 
     report = location_import(location=f"{http_server.url}/broken.json", format="meeting-guide", source="s", program=aa)
@@ -207,7 +207,7 @@ def test_it_reports_a_server_error(aa, listed, http_server):
     assert_untouched(listed)
 
 
-def test_it_gives_up_on_a_server_that_does_not_answer(aa, listed, http_server, settings):
+def test_it_gives_up_on_a_server_that_does_not_answer(aa, listed, http_server, local_feeds, settings):
     settings.IMPORT_TIMEOUT_SECONDS = 1
     http_server.routes["/slow.json"] = send_slowly(3)
 
