@@ -23,6 +23,7 @@ from meetings.models import (
     Region,
     Status,
     available_timezones,
+    is_web_link,
     type_ids_text,
 )
 
@@ -381,11 +382,27 @@ class _Writer:
 
     # -- one record ----------------------------------------------------------------------------------------
 
+    def web_link_only(self, record):
+        """Leave out a conference link that is not a web link, with a warning; RecordError if it was the way in."""
+        if not record.conference_url or is_web_link(record.conference_url):
+            return
+        problem = f"conference_url {record.conference_url[:80]!r} is not a web link (https:// or http://)"
+        record.conference_url = ""
+        # Kept without its link when people can still come (an address) or join (a phone): the listing is still
+        # of use. An online meeting whose only way in was that link is of no use to anyone, so it is refused.
+        can_attend = record.place is not None and record.place.is_specific() and record.attendance != Attendance.ONLINE
+        if not (can_attend or record.conference_phone):
+            raise RecordError(f"{problem}, and nothing else lets people join.")
+        self.report.warnings.append(
+            Rejection(record.position, record.external_key, f"{problem}; the meeting is listed without it.")
+        )
+
     def apply(self, record):
         """Check a record and work out its meeting; writes happen in finish()."""
         unstorable = unstorable_field(record)
         if unstorable:
             raise RecordError(unstorable)
+        self.web_link_only(record)
         zone = self.resolve_timezone(record)
         has_join = bool(record.conference_url or record.conference_phone)
         codes = list(dict.fromkeys(record.type_codes))
