@@ -237,7 +237,16 @@ FEED_ENTITY = {
 FEED_FEEDBACK_URL = env_str("FEED_FEEDBACK_URL", "")
 # Imports refuse a feed larger than this (read in chunks, never whole) and give up on a silent server.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The whole fetch of a feed URL (connect, headers, body, redirects) must end within this many seconds.
 IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
+# Records (one per meeting and weekday) one feed may hold; the largest real intergroup feed has about 5,000.
+# A feed past it is refused as soon as the parser counts one too many, before it is expanded in memory.
+IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 10_000)
+if IMPORT_MAX_RECORDS < 1 or IMPORT_MAX_BYTES < 1 or IMPORT_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_RECORDS, IMPORT_MAX_BYTES and IMPORT_TIMEOUT_SECONDS must be at least 1.")
+# Feeds are read only from public addresses; these host names or addresses (as written in the feed's URL)
+# may be private, loopback or link-local, for tests and for a deployment that reads feeds on its own network.
+FEED_PRIVATE_HOSTS = env_list("FEED_PRIVATE_HOSTS")
 
 # Production shape: shared cache, read replicas, structured logs (see docs/deploy.md) ------------------
 

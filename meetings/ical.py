@@ -60,8 +60,8 @@ def event_lines(meeting, *, now, base_url=""):
     description = [meeting.program.name]
     if meeting.status != "active":
         description.append(str(meeting.get_status_display()))
-    if meeting.conference_url:
-        description.append(f"{_('Join:')} {meeting.conference_url} {meeting.conference_url_notes}".strip())
+    if meeting.join_url:
+        description.append(f"{_('Join:')} {meeting.join_url} {meeting.conference_url_notes}".strip())
     if meeting.conference_phone:
         description.append(f"{_('By phone:')} {meeting.conference_phone} {meeting.conference_phone_notes}".strip())
     if meeting.join_on_request:
@@ -82,8 +82,8 @@ def event_lines(meeting, *, now, base_url=""):
     if meeting.location_id:
         place = ", ".join(part for part in (meeting.location.name, meeting.location.formatted_address) if part)
         lines.append(f"LOCATION:{escape_text(place)}")
-    if meeting.conference_url:
-        lines.append(f"URL:{meeting.conference_url}")
+    if meeting.join_url:
+        lines.append(f"URL:{meeting.join_url}")
     elif base_url:
         lines.append(f"URL:{base_url}{meeting.get_absolute_url()}")
     lines.append(f"DESCRIPTION:{escape_text(chr(10).join(description))}")

@@ -1,8 +1,9 @@
 import zoneinfo
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -21,6 +22,21 @@ TIMEZONE_SHAPE = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
 @lru_cache(maxsize=1)
 def available_timezones():
     return frozenset(zoneinfo.available_timezones())
+
+
+# A Join link is opened by a visitor's browser: web links only (URLField alone also takes ftp:// and ftps://).
+WEB_SCHEMES = ["https", "http"]
+validate_web_link = URLValidator(
+    schemes=WEB_SCHEMES, message=_("Enter a web link that starts with https:// or http://.")
+)
+
+
+def is_web_link(value):
+    try:
+        validate_web_link(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def validate_timezone(value):
@@ -411,7 +427,12 @@ class Meeting(models.Model):
         related_name="meetings",
         help_text="Where it meets in person. Leave empty for an online-only meeting.",
     )
-    conference_url = models.URLField(max_length=500, blank=True, help_text="Link to join online (Zoom, Meet...).")
+    conference_url = models.URLField(
+        max_length=500,
+        blank=True,
+        validators=[validate_web_link],
+        help_text="Link to join online (Zoom, Meet...), starting with https:// or http://.",
+    )
     conference_url_notes = models.CharField(max_length=300, blank=True, help_text="Meeting ID, passcode, etc.")
     conference_phone = models.CharField(max_length=100, blank=True, help_text="Phone number to dial in.")
     conference_phone_notes = models.CharField(max_length=300, blank=True)
@@ -528,6 +549,11 @@ class Meeting(models.Model):
     @property
     def is_in_person(self):
         return self.attendance in (Attendance.IN_PERSON, Attendance.HYBRID)
+
+    @property
+    def join_url(self):
+        """The conference link to show as a Join link: web links only (rows saved before the check may hold others)."""
+        return self.conference_url if urlsplit(self.conference_url).scheme.lower() in WEB_SCHEMES else ""
 
     @property
     def zone(self):

@@ -243,7 +243,7 @@ def as_json(meeting, request, *, path=None):
             "longitude": location.longitude,
         },
         "distance_km": round(meeting.distance_km, 2) if getattr(meeting, "distance_km", None) is not None else None,
-        "conference_url": meeting.conference_url or None,
+        "conference_url": meeting.join_url or None,
         "conference_phone": meeting.conference_phone or None,
         "types": [t.code for t in types_of(meeting)],
         "last_verified": meeting.last_verified.isoformat() if meeting.last_verified else None,

@@ -20,7 +20,7 @@ from groups.models import Program
 from meetings.geo import EARTH_RADIUS_KM, box_q, distance_expression
 from meetings.interop import geo
 from meetings.interop.importing import FeedError, Place, Record, RecordError, Rejection
-from meetings.interop.meeting_guide import load_json
+from meetings.interop.meeting_guide import feed_text, json_array_items, json_array_start, json_type, load_json
 from meetings.models import Attendance, Meeting, MeetingType, Region, parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -629,7 +629,8 @@ def item_record(item, position, *, resolve, warnings):
     if not name:
         raise RecordError("meeting_name is missing.")
     weekday = _string(item, "weekday_tinyint")
-    if not weekday.isdigit() or not 1 <= int(weekday) <= 7:
+    # isdecimal, not isdigit (int() refuses "²"), and short (int() refuses thousands of digits).
+    if not (weekday.isdecimal() and len(weekday) <= 9) or not 1 <= int(weekday) <= 7:
         raise RecordError(f"weekday_tinyint {weekday[:10]!r} is not a weekday (1 = Sunday to 7 = Saturday).")
     hours, minutes = _clock_value(_string(item, "start_time"), "start_time")
     if hours > 23:
@@ -664,6 +665,9 @@ def item_record(item, position, *, resolve, warnings):
         longitude = float(longitude) if longitude else None
     except ValueError:
         raise RecordError("latitude and longitude must be numbers.") from None
+    if not all(math.isfinite(value) for value in (latitude, longitude) if value is not None):
+        # float() reads "nan" and "inf", and NaN passes every range check.
+        raise RecordError("latitude and longitude must be numbers.")
     if latitude is not None and longitude is not None and (abs(latitude) > 90 or abs(longitude) > 180):
         raise RecordError("latitude or longitude is out of range.")
     if not latitude and not longitude:
@@ -705,24 +709,32 @@ def item_record(item, position, *, resolve, warnings):
     )
 
 
-def records_from_bytes(data, *, warnings=None):
-    """Records and Rejections of a GetSearchResults response (bare array or {meetings, formats})."""
-    payload = load_json(data)
+def _payload(data):
+    """(meetings, formats) of a GetSearchResults response; a bare array's items are decoded one at a time."""
+    text = feed_text(data)
+    start = json_array_start(text)
+    if start is not None:
+        return json_array_items(text, start), None
+    # The {meetings, formats} envelope (get_used_formats=1) is decoded whole; it is bounded by IMPORT_MAX_BYTES.
+    payload = load_json(text)
     formats = None
     if isinstance(payload, dict) and "meetings" in payload:
         formats, payload = payload.get("formats"), payload["meetings"]
     if not isinstance(payload, list):
         raise FeedError(
-            "A BMLT GetSearchResults response is a JSON array of meetings, "
-            f"but this is a JSON {type(payload).__name__}."
+            f"A BMLT GetSearchResults response is a JSON array of meetings, but this is a JSON {json_type(payload)}."
         )
-    resolve = _type_resolver(formats if isinstance(formats, list) else None)
+    return payload, formats if isinstance(formats, list) else None
+
+
+def records_from_bytes(data, *, warnings=None):
+    """Records and Rejections of a GetSearchResults response (bare array or {meetings, formats}), one at a time."""
+    payload, formats = _payload(data)
+    resolve = _type_resolver(formats)
     warnings = [] if warnings is None else warnings
-    results = []
     for position, item in enumerate(payload, start=1):
         try:
-            results.append(item_record(item, position, resolve=resolve, warnings=warnings))
+            yield item_record(item, position, resolve=resolve, warnings=warnings)
         except RecordError as error:
             key = item.get("id_bigint") if isinstance(item, dict) else ""
-            results.append(Rejection(position, str(key)[:40] if isinstance(key, (str, int)) else "", str(error)))
-    return results
+            yield Rejection(position, str(key)[:40] if isinstance(key, (str, int)) else "", str(error))
