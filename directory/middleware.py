@@ -97,7 +97,7 @@ class PublicStatementTimeoutMiddleware:
         self.admin_path = "/" + settings.ADMIN_URL
 
     def __call__(self, request):
-        if not self.milliseconds or request.path.startswith(self.admin_path) or request.user.is_authenticated:
+        if not self.milliseconds or request.path_info.startswith(self.admin_path) or request.user.is_authenticated:
             return self.get_response(request)
         limit = PublicStatementTimeout(self.milliseconds)
         with limit.applied():
