@@ -46,8 +46,9 @@ AUTO_RADIUS_START_KM = 10.0
 # No two points on Earth are further apart: a circle this wide holds every meeting.
 HALF_EARTH_KM = math.pi * EARTH_RADIUS_KM
 DEFAULT_DURATION = "01:00:00"
-# How many values each list parameter may hold. Far above what a client sends, low enough that no list makes
-# the database work grow beyond a few milliseconds: a longer list is answered with 400, not silently cut.
+# How many values each list parameter may hold: far above what a client sends, and low enough that the longest
+# lists cost under a second at 250,000 meetings (bench/hostile_bench.py; the worst is every format excluded).
+# A longer list is answered with 400, not silently cut.
 MAX_VALUES = {
     # crouton and the BMLT map send the meetings of a saved list or a map view: a few hundred at most. 1,000
     # ids are one indexed IN list; at 7 characters an id they do not even fit in gunicorn's request line.
