@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: it tells an anonymous visitor's request from a signed-in volunteer's.
+    "directory.middleware.PublicStatementTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,6 +115,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# On PostgreSQL, no statement of an anonymous public request may run longer than this (milliseconds); one
+# that does is cancelled and the visitor gets a 503 "try again" page. So no request can hold a worker for
+# long. The admin, signed-in volunteers and management commands (imports) are not limited. 0 turns it off.
+# The longest legitimate statement is the whole directory's feed: about 3.5 s at 250,000 meetings.
+PUBLIC_STATEMENT_TIMEOUT_MS = env_int("PUBLIC_STATEMENT_TIMEOUT_MS", 5000)
+if PUBLIC_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured(
+        f"PUBLIC_STATEMENT_TIMEOUT_MS must be 0 (off) or more, not {PUBLIC_STATEMENT_TIMEOUT_MS}."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,6 +16,25 @@ from meetings.models import Attendance, Meeting, MeetingType, Weekday, has_type,
 
 MAX_RADIUS = 500  # km or miles: wider than a metro area is not "near"
 MAX_HOURS = 24
+# How many values a repeated parameter may hold: a visitor ticks a few boxes, a longer list is a script. Each
+# is checked before any value is looked up, and answered with the form's error (400).
+MAX_PROGRAMS = 30  # the directory has 19; ticking every one is the same as ticking none
+MAX_TYPES = 20  # "all must match", and a meeting has a handful of types (at most 7 in generated data)
+MAX_DAYS = 8  # "today" and the seven days of the week
+
+
+def max_values(limit):
+    """A validator of a list of chosen values: at most `limit` of them."""
+
+    def validate(values):
+        if isinstance(values, list | tuple) and len(values) > limit:
+            raise ValidationError(
+                _("Choose at most %(limit)d (%(count)d were chosen)."),
+                code="max_values",
+                params={"limit": limit, "count": len(values)},
+            )
+
+    return validate
 
 
 def _choices_without_unknown(choices):
@@ -68,6 +87,8 @@ class EmptyListModelMultipleChoiceField(django_filters.fields.ModelMultipleChoic
     def clean(self, value):
         if not self.required and not value:
             return []
+        # The cap on how many (max_values) before any value is looked up; Django runs it again after.
+        self.run_validators(value)
         return super().clean(value)
 
     def _check_values(self, value):
@@ -134,6 +155,7 @@ class MeetingFilter(django_filters.FilterSet):
         known=search_state.programs_by_slug,
         distinct=False,  # a meeting has one program: no duplicate rows to remove
         widget=forms.CheckboxSelectMultiple,
+        validators=[max_values(MAX_PROGRAMS)],
     )
     approach = django_filters.ChoiceFilter(
         label=_("Approach"), field_name="program__approach", choices=_choices_without_unknown(Approach.choices)
@@ -173,6 +195,7 @@ class MeetingFilter(django_filters.FilterSet):
         method="filter_day",
         widget=forms.CheckboxSelectMultiple,
         choices=[("today", _("Today"))] + [(str(value), label) for value, label in Weekday.choices],
+        validators=[max_values(MAX_DAYS)],
     )
     time_of_day = django_filters.ChoiceFilter(
         label=_("Time of day"),
@@ -200,6 +223,7 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=MeetingType.objects.exclude(category=MeetingType.Category.LANGUAGE),
         known=search_state.types_by_code,
         widget=forms.CheckboxSelectMultiple,
+        validators=[max_values(MAX_TYPES)],
     )
     language = django_filters.ModelChoiceFilter(
         label=_("Language"),

@@ -102,11 +102,20 @@ class Region(models.Model):
 
     def descendant_ids(self):
         """Ids of this region and everything under it, one query per level of the tree."""
-        ids, frontier = [self.pk], [self.pk]
+        return Region.with_descendants([self.pk])
+
+    @staticmethod
+    def with_descendants(ids):
+        """These region ids and the ids of every region under them: one query per level for all of them."""
+        found = list(dict.fromkeys(ids))
+        seen, frontier = set(found), found
         while frontier:
-            frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.extend(frontier)
-        return ids
+            below = Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            # `seen`: a region reached twice (a loop that bypassed clean()) is not walked again.
+            frontier = [pk for pk in below if pk not in seen]
+            seen.update(frontier)
+            found.extend(frontier)
+        return found
 
     def clean(self):
         node = self.parent
