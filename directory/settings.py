@@ -170,17 +170,22 @@ LOGGING = {
 }
 
 # Volunteers and security ------------------------------------------------------------------------------
-# Sign-in: django-axes counts failed admin logins and locks out an address or a user name for a while.
+# Sign-in: django-axes counts failed admin logins and locks out a user name from an address for a while.
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out address is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# One address failing this often, over any user names, is locked for all of them (volunteers/lockout.py).
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+if not 1 <= AXES_FAILURE_LIMIT <= AXES_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT must be at least 1, and AXES_ADDRESS_FAILURE_LIMIT at least that.")
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-# Either repeated failures from one address (guessing many accounts) or against one user name (a
-# distributed guess at one account) lock out; the cool-off keeps that from being a lasting denial.
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The pair (user name, address) locks out: a user name alone would let anyone lock the admins out from
+# anywhere, and an address alone everyone behind a guesser's address (an office, a library), at 5 failures.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "volunteers.lockout.PairThenAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 # Behind a proxy the client is the address it appends to X-Forwarded-For (see volunteers.ratelimit).
 AXES_CLIENT_IP_CALLABLE = "volunteers.ratelimit.client_ip"
