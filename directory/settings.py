@@ -163,10 +163,19 @@ SITE_NAME = env_str("SITE_NAME", "Many Paths")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Search terms are private: no log line keeps a query string (directory.logging.NoQueryStrings).
+    "filters": {"no_query_strings": {"()": "directory.logging.NoQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Requests are not logged with their query strings: search terms are private.
-    "loggers": {"django.server": {"handlers": [], "propagate": False}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) and its e-mail to ADMINS would write records around the
+        # filter; everything goes through the one console handler instead. INFO, as Django's default: DEBUG
+        # would log SQL with its parameters, search terms included.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The development server's request lines, without their query strings. With no handler at all,
+        # Python's last-resort handler printed every 4xx line whole, search terms and all.
+        "django.server": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 # Volunteers and security ------------------------------------------------------------------------------
