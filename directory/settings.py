@@ -235,8 +235,8 @@ SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 10)
 SUGGESTION_MAX_BYTES = 20_000
 # Meetings not confirmed for this long are in the admin's "not confirmed" queue and say so publicly.
 STALE_AFTER_MONTHS = env_int("STALE_AFTER_MONTHS", 12)
-# django-simple-history: a reverted or edited record keeps who did it; bulk_create by importers and
-# generators skips history by design (see volunteers/README.md).
+# django-simple-history: a reverted or edited record keeps who did it; importers and generators write the
+# versions of what they create in bulk themselves (see volunteers/README.md).
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # Meeting Guide feed: the service entity responsible for the listings (the spec's entity* fields).
