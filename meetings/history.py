@@ -19,6 +19,9 @@ def meetings_history_bulk_create(meetings, *, reason, update=False, when=None):
     from meetings.models import Meeting
 
     meetings = list(meetings)
+    if any(meeting.pk is None for meeting in meetings):
+        # bulk_create() returns ids on PostgreSQL and SQLite 3.35+; a version without one would be nobody's.
+        raise ValueError("Every meeting needs its id before its version is written.")
     when = when or timezone.now()
     records = Meeting.history.bulk_history_create(
         meetings, batch_size=BATCH, update=update, default_change_reason=reason, default_date=when
