@@ -174,24 +174,38 @@ SITE_NAME = env_str("SITE_NAME", "Many Paths")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Search terms are private: no log line keeps a query string (directory.logging.NoQueryStrings).
+    "filters": {"no_query_strings": {"()": "directory.logging.NoQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Requests are not logged with their query strings: search terms are private.
-    "loggers": {"django.server": {"handlers": [], "propagate": False}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) and its e-mail to ADMINS would write records around the
+        # filter; everything goes through the one console handler instead. INFO, as Django's default: DEBUG
+        # would log SQL with its parameters, search terms included.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The development server's request lines, without their query strings. With no handler at all,
+        # Python's last-resort handler printed every 4xx line whole, search terms and all.
+        "django.server": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 # Volunteers and security ------------------------------------------------------------------------------
-# Sign-in: django-axes counts failed admin logins and locks out an address or a user name for a while.
+# Sign-in: django-axes counts failed admin logins and locks out a user name from an address for a while.
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out address is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# One address failing this often, over any user names, is locked for all of them (volunteers/lockout.py).
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+if not 1 <= AXES_FAILURE_LIMIT <= AXES_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT must be at least 1, and AXES_ADDRESS_FAILURE_LIMIT at least that.")
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-# Either repeated failures from one address (guessing many accounts) or against one user name (a
-# distributed guess at one account) lock out; the cool-off keeps that from being a lasting denial.
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The pair (user name, address) locks out: a user name alone would let anyone lock the admins out from
+# anywhere, and an address alone everyone behind a guesser's address (an office, a library), at 5 failures.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "volunteers.lockout.PairThenAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 # Behind a proxy the client is the address it appends to X-Forwarded-For (see volunteers.ratelimit).
 AXES_CLIENT_IP_CALLABLE = "volunteers.ratelimit.client_ip"
@@ -202,6 +216,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Cookies only over HTTPS in production (public pages set none; the admin and forms do).
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# The one cookie a visitor can get: csrftoken, set by a page that shows a form (the suggestion forms), and
+# gone when the browser closes rather than kept for a year (Django's default), as /privacy/ promises.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_HTTPONLY = True
 # Off where a proxy terminates TLS and redirects by itself (SECURE_SSL_REDIRECT=false).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -231,8 +248,8 @@ CHANGE_REQUESTS_PENDING_MAX = env_int("CHANGE_REQUESTS_PENDING_MAX", 2_000)
 SUGGESTION_MAX_BYTES = 20_000
 # Meetings not confirmed for this long are in the admin's "not confirmed" queue and say so publicly.
 STALE_AFTER_MONTHS = env_int("STALE_AFTER_MONTHS", 12)
-# django-simple-history: a reverted or edited record keeps who did it; bulk_create by importers and
-# generators skips history by design (see volunteers/README.md).
+# django-simple-history: a reverted or edited record keeps who did it; importers and generators write the
+# versions of what they create in bulk themselves (see volunteers/README.md).
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # Meeting Guide feed: the service entity responsible for the listings (the spec's entity* fields).

@@ -14,6 +14,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import DeletedObject, ModelChange
 
 from meetings.models import Location, Meeting, MeetingType, Region, validate_timezone
@@ -292,8 +293,21 @@ class NotConfirmedListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MeetingAdminForm(forms.ModelForm):
+    """The meeting form; opened on a version from the history, to revert to it, it offers that version's types."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # simple_history fills the revert form from the version, but a many-to-many field from the meeting as
+        # it is now: reverting kept today's types whatever the version held.
+        version = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if version is not None and "types" in self.fields:
+            self.initial["types"] = [link.meetingtype_id for link in version.types.all()]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = MeetingAdminForm
     scope_method = "meetings"
     scoped_foreign_keys = {"program": "programs", "location": "locations", "group": "groups"}
     # "Show counts" counted each filter's choices over every meeting in scope, and asked for each region's

@@ -68,6 +68,16 @@ def shown(value, field=None):
     return value
 
 
+def derived_note(derived):
+    """Why a row the visitor did not type is in the diff (the end that keeps a moved meeting's length)."""
+    if not derived:
+        return ""
+    return _(
+        "Not typed by the visitor: only the start was changed, so the end moves with it and the meeting keeps "
+        "its length of %(minutes)d minutes."
+    ) % {"minutes": derived["length"]}
+
+
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The moderation queue: a visitor's suggestion side by side with the listing, applied in one click."""
@@ -127,6 +137,7 @@ class ChangeRequestAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, adm
                         for note, applies in (
                             (_("Edited since the request."), row["changed_since"]),
                             (_("Change by hand."), row["manual"]),
+                            (derived_note(row["derived"]), row["derived"]),
                         )
                         if applies
                     ),

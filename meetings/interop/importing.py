@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from groups.models import Group
+from meetings.history import meetings_history_bulk_create
 from meetings.interop import geo
 from meetings.models import (
     Attendance,
@@ -509,9 +510,7 @@ class _Writer:
         Meeting.objects.set_clocks([meeting for meeting, _ in new])
         for meeting, type_ids in new:
             meeting.type_ids = type_ids_text(type_ids)  # the row's copy of the links written below
-        bulk_create_with_history(
-            [meeting for meeting, _ in new], Meeting, batch_size=500, default_change_reason=self.change_reason
-        )
+        Meeting.objects.bulk_create([meeting for meeting, _ in new], batch_size=500)
         through = Meeting.types.through
         links = [through(meeting_id=m.pk, meetingtype_id=type_id) for m, ids in new for type_id in ids]
         through.objects.bulk_create(links, batch_size=1000)
@@ -526,6 +525,8 @@ class _Writer:
             )
         for meeting, stamp in stamps:
             meeting.updated = stamp
+        # Each new meeting's first version, once its types are linked: it must hold them (meetings.history).
+        meetings_history_bulk_create([meeting for meeting, _ in new], reason=self.change_reason)
         return len(self.report.created) + len(self.report.updated)
 
     def drop_unused(self, used_locations, used_groups):
