@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject, ModelChange
 
 from meetings.models import Location, Meeting, MeetingType, Region, validate_timezone
-from volunteers.admin_scope import ReferenceAdminMixin, ScopedAdminMixin
+from volunteers.admin_scope import HistoryAdmin, ReferenceAdminMixin, ScopedAdminMixin
 from volunteers.freshness import stale_cutoff
 from volunteers.scope import scope_for
 from volunteers.services import meeting_restore, meeting_soft_delete, meetings_confirm
@@ -175,7 +174,7 @@ class MeetingsAtLocationInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class LocationAdmin(LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     scope_method = "locations"
     scoped_foreign_keys = {"region": "regions"}
     list_display = ["name", "city", "state", "region", "approximate"]
@@ -293,7 +292,7 @@ class NotConfirmedListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     scope_method = "meetings"
     scoped_foreign_keys = {"program": "programs", "location": "locations", "group": "groups"}
     # "Show counts" counted each filter's choices over every meeting in scope, and asked for each region's

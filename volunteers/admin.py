@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.admin import LargeListMixin, SplitSearchMixin
 from meetings.models import Attendance, Meeting, Status, Weekday
-from volunteers.admin_scope import ScopedAdminMixin
+from volunteers.admin_scope import ScopedAdminMixin, SuperuserOnlyMixin
 from volunteers.models import ChangeRequest, VolunteerScope
 from volunteers.services import (
     ChangeRequestConflict,
@@ -20,22 +20,6 @@ from volunteers.services import (
     change_request_reject,
     change_request_rows,
 )
-
-
-class SuperuserOnlyMixin:
-    """Only site administrators grant scopes, so no volunteer can widen their own."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    has_change_permission = has_view_permission
-    has_delete_permission = has_view_permission
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
 
 
 @admin.register(VolunteerScope)
