@@ -176,6 +176,8 @@ class MeetingsAtLocationInline(admin.TabularInline):
 @admin.register(Location)
 class LocationAdmin(LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     scope_method = "locations"
+    # A venue that meetings outside the editor's scope use is read-only to them (volunteers/README.md).
+    editable_method = "editable_locations"
     scoped_foreign_keys = {"region": "regions"}
     list_display = ["name", "city", "state", "region", "approximate"]
     list_prefetch_related = ["region"]

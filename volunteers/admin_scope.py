@@ -18,6 +18,9 @@ class ScopedAdminMixin:
 
     # The Scope method that filters what a volunteer sees of this model, e.g. "meetings".
     scope_method = None
+    # The Scope method for the part of that an editor may change and delete, when it is narrower than what
+    # they see: a venue that meetings outside their scope also use is theirs to see, not to rewrite.
+    editable_method = None
     # Foreign keys whose choices are limited: field name -> Scope method, e.g. {"location": "locations"}.
     scoped_foreign_keys = {}
 
@@ -43,7 +46,7 @@ class ScopedAdminMixin:
 
     def editable(self, request, obj):
         """Whether the saved object is one an editor of this scope may change or delete."""
-        return self._reaches(request, obj, self.scope_method)
+        return self._reaches(request, obj, self.editable_method or self.scope_method)
 
     def _reaches(self, request, obj, method):
         scope = scope_for(request.user)
