@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -29,6 +31,21 @@ class VolunteerScopeAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "notes"]
     autocomplete_fields = ["user", "regions", "programs"]
+
+
+class LockoutAdmin(AccessAttemptAdmin):
+    """django-axes's failed sign-ins, without its "Clean up expired attempts" action.
+
+    The action fails with a server error outside a sign-in request (it reads request.axes_attempt_time, which
+    axes sets only there), and its threshold is now plus the cool-off, so it would delete every attempt and
+    lift every lockout. Deleting attempts (bulk or one by one) lifts a lockout on purpose.
+    """
+
+    actions = []
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, LockoutAdmin)
 
 
 def field_label(name):

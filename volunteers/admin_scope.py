@@ -117,7 +117,14 @@ class ReferenceAdminMixin:
 
     def has_view_permission(self, request, obj=None):
         scope = scope_for(request.user)
-        return super().has_view_permission(request, obj) if scope.everything else scope.can_view
+        if scope.everything:
+            return super().has_view_permission(request, obj)
+        if obj is None or self.scope_method is None:
+            return scope.can_view
+        # An object's own pages follow the list: simple_history's history pages find an object outside
+        # get_queryset(), so a program editor could read another program's history.
+        in_scope = getattr(scope, self.scope_method)(self.model._default_manager.filter(pk=obj.pk))
+        return scope.can_view and in_scope.exists()
 
     # Writing is for site administrators only, whatever Django permissions a staff user was given: access
     # comes from the scope alone.
