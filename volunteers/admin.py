@@ -44,8 +44,9 @@ class LockoutAdmin(AccessAttemptAdmin):
     actions = []
 
 
-admin.site.unregister(AccessAttempt)
-admin.site.register(AccessAttempt, LockoutAdmin)
+if admin.site.is_registered(AccessAttempt):  # Unless AXES_ENABLE_ADMIN is off.
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, LockoutAdmin)
 
 
 def field_label(name):

@@ -562,8 +562,8 @@ def test_every_history_admin_holds_the_revert_form_to_the_change_permission():
 
     history_admins = [ma for ma in admin.site._registry.values() if isinstance(ma, SimpleHistoryAdmin)]
 
-    assert len(history_admins) == 4
-    assert all(isinstance(ma, HistoryAdmin) for ma in history_admins)
+    assert history_admins
+    assert [ma for ma in history_admins if not isinstance(ma, HistoryAdmin)] == []
 
 
 def test_every_action_of_ours_declares_its_permission():
