@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import DeletedObject, ModelChange
 
 from meetings.models import Location, Meeting, MeetingType, Region, validate_timezone
-from volunteers.admin_scope import ReferenceAdminMixin, ScopedAdminMixin
+from volunteers.admin_scope import HistoryAdmin, ReferenceAdminMixin, ScopedAdminMixin
 from volunteers.freshness import stale_cutoff
 from volunteers.scope import scope_for
 from volunteers.services import meeting_restore, meeting_soft_delete, meetings_confirm
@@ -176,8 +175,10 @@ class MeetingsAtLocationInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class LocationAdmin(LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     scope_method = "locations"
+    # A venue that meetings outside the editor's scope use is read-only to them (volunteers/README.md).
+    editable_method = "editable_locations"
     scoped_foreign_keys = {"region": "regions"}
     list_display = ["name", "city", "state", "region", "approximate"]
     list_prefetch_related = ["region"]
@@ -306,7 +307,7 @@ class MeetingAdminForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     form = MeetingAdminForm
     scope_method = "meetings"
     scoped_foreign_keys = {"program": "programs", "location": "locations", "group": "groups"}
