@@ -6,12 +6,19 @@ PIP := $(VENV)/bin/pip
 # Local development only: DEBUG on, a throwaway key, SQLite unless DATABASE_URL is set.
 DEV_ENV := DEBUG=true
 
-.PHONY: run setup test test-sqlite test-postgres lint migrations-check ci clean
+# Production settings for `check --deploy` (a throwaway key of the length and variety Django asks for).
+DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=meetings.example.org \
+	SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+.PHONY: run setup test test-sqlite test-postgres check-deploy lint migrations-check ci clean
+
+# Every dependency is declared once, in pyproject.toml: the runtime ones ([project] dependencies, installed
+# by installing the project, which has no modules of its own) and the dev group (tests, lint).
+$(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements-dev.txt
+	# pip 25.1 is the first to read dependency groups (--group).
+	$(PIP) install --quiet --upgrade "pip>=25.1"
+	$(PIP) install --quiet --group dev .
 	touch $@
 
 setup: $(VENV)/.installed
@@ -32,6 +39,21 @@ lint: setup
 migrations-check: setup
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
+# The runtime dependencies alone, in a fresh virtualenv, in a production environment and nothing else: the
+# URLconf (every view), the admin and every management command (cron runs some) must import, and Django's
+# deployment checks pass. A module-level import of a dev-only package fails here.
+check-deploy:
+	@set -e; venv=$$(mktemp -d /tmp/manypaths-deploy.XXXXXX); trap 'rm -rf "$$venv"' EXIT; \
+	echo "check-deploy: the runtime dependencies alone, in $$venv"; \
+	$(PYTHON) -m venv "$$venv"; \
+	"$$venv/bin/pip" install --quiet --upgrade pip; \
+	"$$venv/bin/pip" install --quiet .; \
+	run="env -i PATH=$$PATH HOME=$$HOME $(DEPLOY_ENV) $$venv/bin/python manage.py"; \
+	$$run check --deploy --fail-level WARNING; \
+	$$run shell --no-imports -c "from django.core.management import get_commands, load_command_class as load; \
+	  [load(app, name) for name, app in get_commands().items()]"; \
+	echo "check-deploy: ok"
+
 # The suite on the embedded SQLite database (the browser tests run once, in the PostgreSQL pass).
 test-sqlite: setup
 	$(PY) -m pytest --ignore=tests/browser
@@ -40,9 +62,9 @@ test-sqlite: setup
 test-postgres: setup
 	scripts/with-postgres $(PY) -m pytest
 
-test: lint migrations-check test-sqlite test-postgres
+test: lint migrations-check check-deploy test-sqlite test-postgres
 
 ci: test
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 build *.egg-info

@@ -2,6 +2,11 @@
 
 import os
 
+from gunicorn.glogging import Logger
+
+# gunicorn puts the project's directory (its working directory, --chdir) on the path before reading this file.
+from directory.logging import NoQueryStrings
+
 
 def _env_int(name, default):
     value = os.environ.get(name)
@@ -56,6 +61,25 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # with the method, the path without its query string, the status, the size and the time taken; never the
 # client address or the query.
 errorlog = "-"
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger, cutting query strings out of what it writes.
+
+    When a worker is aborted (a request past `timeout`) or a request fails outside Django, gunicorn's error
+    log names the request: "Error handling request GET /meetings/?q=women&near=19104", search and all.
+    """
+
+    no_query_strings = NoQueryStrings()
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        # On the loggers, not their handlers: gunicorn replaces the handlers when it reloads (HUP).
+        for log in (self.error_log, self.access_log):
+            log.addFilter(self.no_query_strings)
+
+
+logger_class = PrivateLogger
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 if os.environ.get("GUNICORN_ACCESS_LOG", "").strip().lower() in ("1", "true", "yes", "on"):
     accesslog = "-"

@@ -268,11 +268,11 @@ class RowWriter:
     preparation, so much faster than bulk_create (whose SQLite backend also caps a statement at 999 values).
     """
 
-    def __init__(self, model, names, *, returning=True):
+    def __init__(self, model, names, *, returning=True, now=None):
         fields = [field for field in model._meta.concrete_fields if not field.primary_key]
         by_name = {field.attname: field for field in fields}
         rest = [field for field in fields if field.attname not in names]
-        now = timezone.now()
+        now = now or timezone.now()
         # Every other column gets its model default (or now, for created/updated), prepared once.
         self.fixed = tuple(
             field.get_db_prep_save(
@@ -306,6 +306,59 @@ class RowWriter:
                     # Rows come back in the order they were given, as Django's own bulk_create relies on.
                     ids.extend(row[0] for row in cursor.fetchall())
         return ids
+
+
+class FirstVersionWriter:
+    """Copies rows just inserted into their model's history table as their first versions ("+"), inside the
+    database: a listing made in bulk must have one, or its first edit could not be reverted (meetings.history).
+
+    Copied by INSERT ... SELECT rather than sent again from Python: each version is the row itself, and
+    sending every value twice doubled the generator's time on PostgreSQL.
+    """
+
+    def __init__(self, model, *, now, reason):
+        history = model.history.model
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in history.tracked_fields)
+        stamp = history._meta.get_field("history_date").get_db_prep_save(now, connection)
+        self.sql = (
+            f"INSERT INTO {quote(history._meta.db_table)} ({columns}, {quote('history_date')}, "
+            f"{quote('history_type')}, {quote('history_change_reason')}) "
+            f"SELECT {columns}, %s, '+', %s FROM {quote(model._meta.db_table)} WHERE {quote('id')} IN "
+        )
+        self.params = [stamp, reason]
+
+    def insert(self, ids):
+        _insert_selected(self.sql, self.params, ids)
+
+
+class FirstTypesWriter:
+    """Copies the type links of meetings just given their first versions into those versions (meetings.history)."""
+
+    def __init__(self):
+        quote = connection.ops.quote_name
+        versions, links = Meeting.history.model, Meeting.types.through
+        version_links = versions.types.model
+        self.sql = (
+            f"INSERT INTO {quote(version_links._meta.db_table)} "
+            f"({quote('id')}, {quote('meeting_id')}, {quote('meetingtype_id')}, {quote('history_id')}) "
+            f"SELECT link.{quote('id')}, link.{quote('meeting_id')}, link.{quote('meetingtype_id')}, "
+            f"version.{quote('history_id')} FROM {quote(links._meta.db_table)} link "
+            f"JOIN {quote(versions._meta.db_table)} version ON version.{quote('id')} = link.{quote('meeting_id')} "
+            f"WHERE link.{quote('meeting_id')} IN "
+        )
+
+    def insert(self, meeting_ids):
+        _insert_selected(self.sql, [], meeting_ids)
+
+
+def _insert_selected(sql, params, ids):
+    """Run an INSERT ... SELECT ending in "IN " for these ids, as many ids a statement as the database takes."""
+    batch = _max_parameters() - len(params)
+    with connection.cursor() as cursor:
+        for offset in range(0, len(ids), batch):
+            part = ids[offset : offset + batch]
+            cursor.execute(sql + "(" + ", ".join(["%s"] * len(part)) + ")", [*params, *part])
 
 
 def _max_parameters():
@@ -380,9 +433,15 @@ class MeetingFactory:
         self.start = Picker([(time.fromisoformat(value), weight) for value, weight in START_MIX])
         self.duration = Picker(DURATION_MIX)
         self.status = Picker(STATUS_MIX)
-        self.location_writer = RowWriter(Location, LOCATION_COLUMNS)
-        self.meeting_writer = RowWriter(Meeting, MEETING_COLUMNS)
+        now = timezone.now()
+        self.location_writer = RowWriter(Location, LOCATION_COLUMNS, now=now)
+        self.meeting_writer = RowWriter(Meeting, MEETING_COLUMNS, now=now)
         self.link_writer = RowWriter(Meeting.types.through, ["meeting_id", "meetingtype_id"], returning=False)
+        # Every venue and meeting with its first version, the meeting's types included (meetings.history).
+        reason = f"Generated (seed {seed})"
+        self.location_versions = FirstVersionWriter(Location, now=now, reason=reason)
+        self.meeting_versions = FirstVersionWriter(Meeting, now=now, reason=reason)
+        self.type_versions = FirstTypesWriter()
 
     def _program_picker(self, mix):
         pairs = [(self.programs[slug], weight) for slug, weight in mix.items() if slug in self.programs]
@@ -412,6 +471,7 @@ class MeetingFactory:
 
         self.regions.ensure({city for _, city in locations})
         location_ids = self.location_writer.insert([(*row, self.regions.ids[city.slug]) for row, city in locations])
+        self.location_versions.insert(location_ids)
 
         rows, type_codes = [], []
         for index, city, attendance, location_index in plans:
@@ -430,6 +490,8 @@ class MeetingFactory:
                 for code in codes
             ]
         )
+        self.meeting_versions.insert(meeting_ids)
+        self.type_versions.insert(meeting_ids)
 
     def _location(self, city):
         rng = self.rng

@@ -23,8 +23,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from demo.samples import DEMO_SOURCE, forget_demo_state
+from meetings.history import history_fill_in, meetings_history_bulk_create
 
 DEFAULT_SEED = 2026
 DEFAULT_COUNT = 2000
@@ -1367,14 +1369,19 @@ def demo_seed(*, seed=DEFAULT_SEED, count=DEFAULT_COUNT, stdout=None, fixtures=N
     `fixtures` overrides the fixture files to load (the project's programs and meeting types by default).
     Returns a SeedResult; writes its one-line summary to `stdout` when given.
     """
+    from groups.models import Program
+
     plan = build_plan(seed=seed, count=count)
     result = SeedResult(seed=seed, count=count)
+    reason = history_reason(seed)
     with transaction.atomic():
         call_command("loaddata", *[str(path) for path in (fixtures or fixture_paths())], verbosity=0)
+        # loaddata saves raw, which simple_history does not record: a program's first version is written here.
+        history_fill_in(Program, reason="Loaded from the fixtures")
         regions = _write_regions(plan, result)
-        locations = _write_locations(plan, regions, result)
-        groups, programs = _write_groups(plan, regions, result)
-        _write_meetings(plan, programs, groups, locations, result)
+        locations = _write_locations(plan, regions, result, reason=reason)
+        groups, programs = _write_groups(plan, regions, result, reason=reason)
+        _write_meetings(plan, programs, groups, locations, result, reason=reason)
     forget_demo_state()
     if stdout is not None:
         for warning in result.warnings:
@@ -1412,11 +1419,16 @@ def _write_regions(plan, result):
     return by_slug
 
 
+def history_reason(seed):
+    """The change reason of every version the demo data writes (they are in bulk, each with its history)."""
+    return f"Demo data (seed {seed})"
+
+
 def _location_key(location):
     return (location.name, location.address, location.city, location.postal_code)
 
 
-def _write_locations(plan, regions, result):
+def _write_locations(plan, regions, result, *, reason):
     from meetings.models import Location
 
     existing = {}
@@ -1440,8 +1452,10 @@ def _write_locations(plan, regions, result):
             to_update.append(location)
         else:
             result.locations.unchanged += 1
-    Location.objects.bulk_create(to_create, batch_size=BATCH)
-    Location.objects.bulk_update(to_update, [*LOCATION_FIELDS, "updated"], batch_size=BATCH)
+    bulk_create_with_history(to_create, Location, batch_size=BATCH, default_change_reason=reason)
+    bulk_update_with_history(
+        to_update, Location, [*LOCATION_FIELDS, "updated"], batch_size=BATCH, default_change_reason=reason
+    )
     result.locations.created += len(to_create)
     result.locations.updated += len(to_update)
     keys = {}
@@ -1451,7 +1465,7 @@ def _write_locations(plan, regions, result):
     return keys
 
 
-def _write_groups(plan, regions, result):
+def _write_groups(plan, regions, result, *, reason):
     from groups.models import Group, Program
 
     programs = {program.slug: program for program in Program.objects.filter(slug__in=DEMO_PROGRAM_SLUGS)}
@@ -1482,8 +1496,10 @@ def _write_groups(plan, regions, result):
             to_update.append(group)
         else:
             result.groups.unchanged += 1
-    Group.objects.bulk_create(to_create, batch_size=BATCH)
-    Group.objects.bulk_update(to_update, [*GROUP_FIELDS, "updated"], batch_size=BATCH)
+    bulk_create_with_history(to_create, Group, batch_size=BATCH, default_change_reason=reason)
+    bulk_update_with_history(
+        to_update, Group, [*GROUP_FIELDS, "updated"], batch_size=BATCH, default_change_reason=reason
+    )
     result.groups.created += len(to_create)
     result.groups.updated += len(to_update)
     groups = {
@@ -1495,7 +1511,7 @@ def _write_groups(plan, regions, result):
     return groups, programs
 
 
-def _write_meetings(plan, programs, groups, locations, result):
+def _write_meetings(plan, programs, groups, locations, result, *, reason):
     from meetings.models import Meeting, MeetingType
 
     type_ids = dict(MeetingType.objects.values_list("code", "pk"))
@@ -1604,3 +1620,12 @@ def _write_meetings(plan, programs, groups, locations, result):
     # Bulk writes send no m2m_changed: bring the rows' own copies of their types (Meeting.type_ids) in step.
     Meeting.objects.filter(source=DEMO_SOURCE).sync_type_ids()
     result.type_links_changed = len(changed)
+
+    # A version of each meeting written or given other types, once its types are in place: a new meeting's
+    # first version must hold its types, or reverting its first edit would clear them.
+    for meeting in to_create:
+        meeting.pk = ids[meeting.external_key]
+    meetings_history_bulk_create(to_create, reason=reason)
+    changed = set(changed)
+    edited = to_update + [meeting for meeting in unchanged if meeting.pk in changed]
+    meetings_history_bulk_create(edited, reason=reason, update=True)

@@ -2,10 +2,30 @@
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is worth keeping.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request", "server_time"}
+
+
+# A "?" and what follows it up to a space or a quote: the query string of an address in a log line.
+QUERY_STRING = re.compile(r"\?[^\s'\"]+")
+
+
+class NoQueryStrings(logging.Filter):
+    """Cuts the query string out of every address in a record's message: search terms never reach a log.
+
+    The development server writes each request line ("GET /meetings/?q=women HTTP/1.1" 400), and gunicorn
+    writes the request when a worker is aborted ("Error handling request GET /meetings/?q=women"); the
+    Django logging settings and gunicorn.conf.py put this filter on every handler they write to.
+    """
+
+    def filter(self, record):
+        message = record.getMessage()
+        if "?" in message:
+            record.msg, record.args = QUERY_STRING.sub("", message), ()
+        return True
 
 
 class JsonFormatter(logging.Formatter):

@@ -26,7 +26,10 @@ REFRESH_LOCK_SECONDS = 30  # if the request making a page dies, another one take
 
 
 def page_cache_key(request):
-    raw = f"{request.method}|{get_language()}|{request.get_full_path()}"
+    # The whole address, scheme and host too: a page may hold absolute links built from them (the API's
+    # "url"), so a request by another allowed host name, or with another X-Forwarded-Proto, is another page
+    # and cannot hand its links to the next visitor. Hosts are limited by ALLOWED_HOSTS, so keys stay few.
+    raw = f"{request.method}|{get_language()}|{request.build_absolute_uri()}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

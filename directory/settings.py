@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: it tells an anonymous visitor's request from a signed-in volunteer's.
+    "directory.middleware.PublicStatementTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -120,6 +122,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# On PostgreSQL, no statement of an anonymous public request may run longer than this (milliseconds); one
+# that does is cancelled and the visitor gets a 503 "try again" page. So no request can hold a worker for
+# long. The admin, signed-in volunteers and management commands (imports) are not limited. 0 turns it off.
+# The longest legitimate statement is the whole directory's feed: about 3.5 s at 250,000 meetings.
+PUBLIC_STATEMENT_TIMEOUT_MS = env_int("PUBLIC_STATEMENT_TIMEOUT_MS", 5000)
+if PUBLIC_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured(
+        f"PUBLIC_STATEMENT_TIMEOUT_MS must be 0 (off) or more, not {PUBLIC_STATEMENT_TIMEOUT_MS}."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,24 +181,38 @@ SITE_NAME = env_str("SITE_NAME", "Many Paths")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Search terms are private: no log line keeps a query string (directory.logging.NoQueryStrings).
+    "filters": {"no_query_strings": {"()": "directory.logging.NoQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Requests are not logged with their query strings: search terms are private.
-    "loggers": {"django.server": {"handlers": [], "propagate": False}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) and its e-mail to ADMINS would write records around the
+        # filter; everything goes through the one console handler instead. INFO, as Django's default: DEBUG
+        # would log SQL with its parameters, search terms included.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The development server's request lines, without their query strings. With no handler at all,
+        # Python's last-resort handler printed every 4xx line whole, search terms and all.
+        "django.server": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 # Volunteers and security ------------------------------------------------------------------------------
-# Sign-in: django-axes counts failed admin logins and locks out an address or a user name for a while.
+# Sign-in: django-axes counts failed admin logins and locks out a user name from an address for a while.
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out address is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# One address failing this often, over any user names, is locked for all of them (volunteers/lockout.py).
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+if not 1 <= AXES_FAILURE_LIMIT <= AXES_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT must be at least 1, and AXES_ADDRESS_FAILURE_LIMIT at least that.")
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-# Either repeated failures from one address (guessing many accounts) or against one user name (a
-# distributed guess at one account) lock out; the cool-off keeps that from being a lasting denial.
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The pair (user name, address) locks out: a user name alone would let anyone lock the admins out from
+# anywhere, and an address alone everyone behind a guesser's address (an office, a library), at 5 failures.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "volunteers.lockout.PairThenAddressHandler"
 AXES_RESET_ON_SUCCESS = True
 # Behind a proxy the client is the address it appends to X-Forwarded-For (see volunteers.ratelimit).
 AXES_CLIENT_IP_CALLABLE = "volunteers.ratelimit.client_ip"
@@ -198,6 +223,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Cookies only over HTTPS in production (public pages set none; the admin and forms do).
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# The one cookie a visitor can get: csrftoken, set by a page that shows a form (the suggestion forms), and
+# gone when the browser closes rather than kept for a year (Django's default), as /privacy/ promises.
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_HTTPONLY = True
 # Off where a proxy terminates TLS and redirects by itself (SECURE_SSL_REDIRECT=false).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -221,12 +249,14 @@ X_FRAME_OPTIONS = "DENY"
 
 # Public change requests: each client (by a hash of its address) may send this many an hour.
 SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 10)
+# Past this many suggestions waiting for review, new ones are refused (503) until volunteers catch up.
+CHANGE_REQUESTS_PENDING_MAX = env_int("CHANGE_REQUESTS_PENDING_MAX", 2_000)
 # A suggestion form posts a few short fields; anything bigger is refused before it is parsed.
 SUGGESTION_MAX_BYTES = 20_000
 # Meetings not confirmed for this long are in the admin's "not confirmed" queue and say so publicly.
 STALE_AFTER_MONTHS = env_int("STALE_AFTER_MONTHS", 12)
-# django-simple-history: a reverted or edited record keeps who did it; bulk_create by importers and
-# generators skips history by design (see volunteers/README.md).
+# django-simple-history: a reverted or edited record keeps who did it; importers and generators write the
+# versions of what they create in bulk themselves (see volunteers/README.md).
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # Meeting Guide feed: the service entity responsible for the listings (the spec's entity* fields).
@@ -242,25 +272,49 @@ FEED_ENTITY = {
 FEED_FEEDBACK_URL = env_str("FEED_FEEDBACK_URL", "")
 # Imports refuse a feed larger than this (read in chunks, never whole) and give up on a silent server.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The whole fetch of a feed URL (connect, headers, body, redirects) must end within this many seconds.
 IMPORT_TIMEOUT_SECONDS = env_int("IMPORT_TIMEOUT_SECONDS", 30)
+# Records (one per meeting and weekday) one feed may hold; the largest real intergroup feed has about 5,000.
+# A feed past it is refused as soon as the parser counts one too many, before it is expanded in memory.
+IMPORT_MAX_RECORDS = env_int("IMPORT_MAX_RECORDS", 10_000)
+if IMPORT_MAX_RECORDS < 1 or IMPORT_MAX_BYTES < 1 or IMPORT_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_RECORDS, IMPORT_MAX_BYTES and IMPORT_TIMEOUT_SECONDS must be at least 1.")
+# Feeds are read only from public addresses; these host names or addresses (as written in the feed's URL)
+# may be private, loopback or link-local, for tests and for a deployment that reads feeds on its own network.
+FEED_PRIVATE_HOSTS = env_list("FEED_PRIVATE_HOSTS")
 
 # Production shape: shared cache, read replicas, structured logs (see docs/deploy.md) ------------------
 
 
+# The embedded shared cache: a table in the app's own database, created by migrate (directory/migrations).
+CACHE_TABLE = "many_paths_cache"
+
+
 def cache_from_url(url):
-    """CACHES["default"] from CACHE_URL: empty or locmem://, file:///folder, redis://host:port/db,
-    memcached://host:port."""
+    """CACHES["default"] from CACHE_URL: empty (the database), redis://host:6379/0, rediss://...,
+    unix:///path/redis.sock?db=0, memcached://host:port, file:///folder or locmem://."""
     from urllib.parse import urlsplit
 
     url = (url or "").strip()
-    if not url or url.startswith("locmem://"):
-        # One cache per process: fine for one server, wrong for several (rate limits would not be shared).
+    if not url:
+        # Django's database cache: shared by every worker, and by every server on the same database, with no
+        # other service to run; its add() is atomic (a primary key), which the rate limit and the page cache's
+        # refresh lock rely on. A file cache would be shared by one machine's workers only, and its add() and
+        # incr() read then write. Redis is faster: set CACHE_URL where there is one (docs/deploy.md).
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Room for a minute of distinct search pages; past it the oldest third is culled.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if url.startswith("locmem://"):
+        # One cache per process: for tests (tests/testenv.py), never for a site with several workers.
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:] or "many-paths"}
     if url == "dummy://":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme in ("redis", "rediss"):
-        # Needs the `redis` client package (not in requirements.txt: install it where Redis is used).
+        # Django's RedisCache, with the `redis` client package (a dependency in pyproject.toml).
         parts = urlsplit(url)
         if not parts.hostname:
             raise ImproperlyConfigured(f"CACHE_URL {url!r} has no host; use redis://host:6379/0.")
@@ -269,8 +323,16 @@ def cache_from_url(url):
         except ValueError:
             raise ImproperlyConfigured(f"CACHE_URL {url!r} has a port that is not a number.") from None
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "unix":
+        # Redis on a unix socket (the same machine): unix:///run/redis/redis.sock?db=0.
+        parts = urlsplit(url)
+        if parts.netloc or not parts.path.startswith("/"):
+            raise ImproperlyConfigured(
+                f"CACHE_URL {url!r} needs an absolute socket path, e.g. unix:///run/redis.sock."
+            )
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme in ("memcached", "pymemcache"):
-        # Needs the `pymemcache` client package (not in requirements.txt: install it where Memcached is used).
+        # Needs the `pymemcache` client package (not a dependency: install it where Memcached is used).
         hosts = url.split("://", 1)[1].strip("/")
         servers = [host.strip() for host in hosts.split(",") if host.strip()]
         if not servers:
@@ -294,8 +356,8 @@ def cache_from_url(url):
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     raise ImproperlyConfigured(
-        f"CACHE_URL {url!r} is not understood; use locmem://, file:///folder, redis://host:6379/0 or "
-        "memcached://host:11211."
+        f"CACHE_URL {url!r} is not understood; leave it empty (the database), or use redis://host:6379/0, "
+        "unix:///path/redis.sock?db=0, memcached://host:11211, file:///folder or locmem://."
     )
 
 

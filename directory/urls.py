@@ -29,3 +29,6 @@ urlpatterns += i18n_patterns(
     path("", include("referrals.urls")),
     prefix_default_language=False,
 )
+
+# Static pages for a failure: no database needed (see directory.views.server_error).
+handler500 = "directory.views.server_error"

@@ -1,13 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from groups.models import Group, Program
 from meetings.admin import LargeListMixin
-from volunteers.admin_scope import ReferenceAdminMixin, ScopedAdminMixin
+from volunteers.admin_scope import HistoryAdmin, ReferenceAdminMixin, ScopedAdminMixin
 
 
 @admin.register(Program)
-class ProgramAdmin(ReferenceAdminMixin, SimpleHistoryAdmin):
+class ProgramAdmin(ReferenceAdminMixin, HistoryAdmin):
     # Volunteers read programs (for the pickers on their forms); site administrators edit them.
     scope_method = "programs"
     list_display = ["name", "short_name", "approach", "spiritual_basis", "medication", "audience", "status"]
@@ -46,7 +45,7 @@ class ProgramAdmin(ReferenceAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class GroupAdmin(LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     scope_method = "groups"
     scoped_foreign_keys = {"program": "programs", "region": "regions"}
     list_display = ["name", "program", "region"]

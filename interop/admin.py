@@ -16,6 +16,7 @@ from groups.models import Program
 from interop.sources import datasource_refresh, feed_import
 from interop.tsml_csv import csv_lines
 from meetings.models import DataSource, Meeting, Region
+from volunteers.admin_scope import SuperuserOnlyMixin
 
 
 class ImportFileForm(forms.Form):
@@ -38,7 +39,7 @@ class ImportFileForm(forms.Form):
         return upload
 
 
-@admin.action(description="Refresh now: import the selected sources")
+@admin.action(description="Refresh now: import the selected sources", permissions=["import"])
 def refresh_now(modeladmin, request, queryset):
     for datasource in queryset.select_related("program", "parent_region"):
         report = datasource_refresh(datasource=datasource)
@@ -47,7 +48,14 @@ def refresh_now(modeladmin, request, queryset):
 
 
 @admin.register(DataSource)
-class DataSourceAdmin(admin.ModelAdmin):
+class DataSourceAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Feeds and file imports, for site administrators only.
+
+    Not for editors, even for their own programs: an import matches existing meetings by source name alone
+    (whatever their program), writes venues that other programs share and regions that administrators own,
+    and a source's address makes the server fetch it.
+    """
+
     list_display = [
         "name",
         "format",
@@ -84,7 +92,7 @@ class DataSourceAdmin(admin.ModelAdmin):
 
     def import_file(self, request):
         """Upload a file and import it once, with the same pipeline (and report) as a data source."""
-        if not request.user.has_perm("meetings.add_meeting"):
+        if not self.has_import_permission(request):
             raise PermissionDenied
         form = ImportFileForm(request.POST or None, request.FILES or None)
         report = None
@@ -107,12 +115,17 @@ class DataSourceAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "interop/import_file.html", context)
 
+    def has_import_permission(self, request):
+        """Who may import a file or refresh a source now (the "import" permission of the action)."""
+        return self.has_module_permission(request)
+
     @admin.display(boolean=True, description="error")
     def has_error(self, datasource):
         return bool(datasource.last_error)
 
 
-@admin.action(description="Export selected meetings as CSV (12 Step Meeting List columns)")
+# Reading, not writing: anyone who may see the meetings (a reviewer too) may export them.
+@admin.action(description="Export selected meetings as CSV (12 Step Meeting List columns)", permissions=["view"])
 def export_csv(modeladmin, request, queryset):
     response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y-%m-%d")

@@ -20,7 +20,7 @@ from core import places
 from core.geo import EARTH_RADIUS_KM, KM_PER_MILE, distance_km
 from groups.models import Program
 from interop.importing import FeedError, Place, Record, RecordError, Rejection
-from interop.meeting_guide import load_json
+from interop.meeting_guide import feed_text, json_array_items, json_array_start, json_type, load_json
 from meetings.models import Attendance, Meeting, MeetingType, Region
 from meetings.querysets import parse_type_ids
 
@@ -46,6 +46,27 @@ AUTO_RADIUS_START_KM = 10.0
 # No two points on Earth are further apart: a circle this wide holds every meeting.
 HALF_EARTH_KM = math.pi * EARTH_RADIUS_KM
 DEFAULT_DURATION = "01:00:00"
+# How many values each list parameter may hold: far above what a client sends, and low enough that the longest
+# lists cost under a second at 250,000 meetings (bench/hostile_bench.py; the worst is every format excluded).
+# A longer list is answered with 400, not silently cut.
+MAX_VALUES = {
+    # crouton and the BMLT map send the meetings of a saved list or a map view: a few hundred at most. 1,000
+    # ids are one indexed IN list; at 7 characters an id they do not even fit in gunicorn's request line.
+    "meeting_ids": 1000,
+    # Each day or kind of venue once, to include or to exclude.
+    "weekdays": 7,
+    "venue_types": 3,
+    # A search by formats names a handful; 100 is about every type the directory has (fixtures: 105, most of
+    # them languages), and each one is a condition on the row's own copy of its types, not a join.
+    "formats": 100,
+    # Service bodies: the programs, and the regions a client's map or list covers (their sub-regions follow
+    # by themselves); a root server rarely has more than a few hundred in all.
+    "services": 200,
+    # GetFormats and the fields of an answer filter what is already in memory: generous.
+    "format_ids": 200,
+    "key_strings": 200,
+    "data_field_key": 100,
+}
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -116,20 +137,24 @@ def format_table():
 # -- parameters ------------------------------------------------------------------------------------------------
 
 
-def int_list(params, name, *, low=None, high=None):
-    """A comma list of integers split into (include, exclude) by sign, as BMLT does.
+def text_list(params, name):
+    """The values of a comma list parameter, at most MAX_VALUES[name] of them (BadRequest beyond).
 
     Clients also send PHP-style arrays (weekdays[]=2&weekdays[]=3), so those count too.
     """
     values = (
         params.getlist(name) + params.getlist(f"{name}[]") if hasattr(params, "getlist") else [params.get(name, "")]
     )
-    raw = ",".join(value.strip() for value in values if value.strip())
-    if not raw:
-        return set(), set()
+    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    if len(parts) > MAX_VALUES[name]:
+        raise BadRequest(f"{name} may hold at most {MAX_VALUES[name]} values, not {len(parts)}.")
+    return parts
+
+
+def int_list(params, name, *, low=None, high=None):
+    """A comma list of integers split into (include, exclude) by sign, as BMLT does."""
     include, exclude = set(), set()
-    for part in raw.split(","):
-        part = part.strip()
+    for part in text_list(params, name):
         try:
             value = int(part)
         except ValueError:
@@ -169,9 +194,8 @@ def _services(include, exclude):
         if not ids:
             continue
         program_ids = {i for i in ids if i < REGION_ID_OFFSET}
-        region_ids = set()
-        for region in Region.objects.filter(pk__in=[i - REGION_ID_OFFSET for i in ids if i >= REGION_ID_OFFSET]):
-            region_ids.update(region.descendant_ids())
+        # All the regions' sub-regions at once, a query per level of the tree (not per region asked for).
+        region_ids = Region.with_descendants(sorted(i - REGION_ID_OFFSET for i in ids if i >= REGION_ID_OFFSET))
         part = Q(program_id__in=program_ids) | Q(location__region_id__in=region_ids)
         query &= ~part if negate else part
     return query
@@ -219,6 +243,9 @@ def _by_formats(params, meetings):
     if operator not in ("AND", "OR"):
         raise BadRequest("formats_comparison_operator must be AND or OR.")
     if include:
+        # Each format a condition on the row's own copy of its type ids (Meeting.type_ids), as the search page
+        # reads it: a join of the link table per format took 11 s for 150 formats on PostgreSQL and was a 500
+        # beyond 63 on SQLite (its limit of 64 tables in a join).
         meetings = meetings.having_types(include) if operator == "AND" else meetings.having_any_type(include)
     return meetings.without_types(exclude) if exclude else meetings
 
@@ -244,7 +271,9 @@ def _by_text(params, meetings):
     if "\x00" in text:
         # PostgreSQL refuses NUL in a string; the database would answer with an error, not "no meetings".
         raise BadRequest("SearchString must not contain a NUL character.")
-    # BMLT ignores a string shorter than three characters unless it is a number.
+    # BMLT ignores a string shorter than three characters unless it is a number. The search page's keyword
+    # search: every word in the meeting's name or notes or naming its program, group or place, found by index
+    # (the whole text in any of five columns across a join read every meeting: 2 to 4 s at 250,000).
     return meetings.matching(text) if len(text) >= 3 or text.isdigit() else meetings
 
 
@@ -405,10 +434,10 @@ class SemanticWriter:
     MEMO_LIMIT = 20_000
 
     def __init__(self, params, *, root_uri, centre=None):
+        self.wanted = text_list(params, "data_field_key")  # first: a bad list is refused before any query
         self.formats = format_table()
         self.root_uri = root_uri
         self.centre = centre
-        self.wanted = [key.strip() for key in params.get("data_field_key", "").split(",") if key.strip()]
         self.used = set()  # type ids of the meetings written so far, for get_used_formats
         self._memo = {}
 
@@ -472,8 +501,22 @@ def json_chunks(batches, *, used_formats=None):
         yield ', "formats": ' + json.dumps(used_formats()) + "}"
 
 
+# BMLT's service body types for our kinds of region.
+REGION_BODY_TYPES = {"country": "ZF", "state": "RS", "metro": "MA", "neighbourhood": "AS"}
+
+
+def _service_bodies_of(queryset, include, exclude, *, offset=0):
+    """The programs (offset 0) or regions (REGION_ID_OFFSET) that `services` asks for, chosen in the database."""
+    if include:
+        queryset = queryset.filter(pk__in=[i - offset for i in include if (i >= REGION_ID_OFFSET) == bool(offset)])
+    if exclude:
+        queryset = queryset.exclude(pk__in=[i - offset for i in exclude if (i >= REGION_ID_OFFSET) == bool(offset)])
+    return queryset
+
+
 def service_bodies(params):
-    include, exclude = int_list(params, "services", low=1)
+    """GetServiceBodies: the programs, then the regions, or those `services` names (chosen by the database)."""
+    include, exclude = int_list(params, "services", low=1, high=MAX_ID)
     bodies = [
         {
             "id": str(program.pk),
@@ -485,25 +528,24 @@ def service_bodies(params):
             "helpline": "",
             "world_id": "",
         }
-        for program in Program.objects.order_by("pk")
+        for program in _service_bodies_of(Program.objects.order_by("pk"), include, exclude)
     ]
+    # Plain rows, and each kind's label translated once: a directory can have tens of thousands of regions.
+    kinds = {kind: str(label) for kind, label in Region.Kind.choices}
+    regions = _service_bodies_of(Region.objects.order_by("pk"), include, exclude, offset=REGION_ID_OFFSET)
     bodies += [
         {
-            "id": str(REGION_ID_OFFSET + region.pk),
-            "parent_id": str(REGION_ID_OFFSET + region.parent_id) if region.parent_id else "0",
-            "name": region.name,
-            "description": region.get_kind_display(),
-            "type": {"country": "ZF", "state": "RS", "metro": "MA", "neighbourhood": "AS"}.get(region.kind, "AS"),
+            "id": str(REGION_ID_OFFSET + pk),
+            "parent_id": str(REGION_ID_OFFSET + parent_id) if parent_id else "0",
+            "name": name,
+            "description": kinds.get(kind, kind),
+            "type": REGION_BODY_TYPES.get(kind, "AS"),
             "url": "",
             "helpline": "",
             "world_id": "",
         }
-        for region in Region.objects.order_by("pk")
+        for pk, parent_id, name, kind in regions.values_list("pk", "parent_id", "name", "kind")
     ]
-    if include:
-        bodies = [body for body in bodies if int(body["id"]) in include]
-    if exclude:
-        bodies = [body for body in bodies if int(body["id"]) not in exclude]
     return bodies
 
 
@@ -625,7 +667,8 @@ def item_record(item, position, *, resolve, warnings):
     if not name:
         raise RecordError("meeting_name is missing.")
     weekday = _string(item, "weekday_tinyint")
-    if not weekday.isdigit() or not 1 <= int(weekday) <= 7:
+    # isdecimal, not isdigit (int() refuses "²"), and short (int() refuses thousands of digits).
+    if not (weekday.isdecimal() and len(weekday) <= 9) or not 1 <= int(weekday) <= 7:
         raise RecordError(f"weekday_tinyint {weekday[:10]!r} is not a weekday (1 = Sunday to 7 = Saturday).")
     hours, minutes = _clock_value(_string(item, "start_time"), "start_time")
     if hours > 23:
@@ -660,6 +703,9 @@ def item_record(item, position, *, resolve, warnings):
         longitude = float(longitude) if longitude else None
     except ValueError:
         raise RecordError("latitude and longitude must be numbers.") from None
+    if not all(math.isfinite(value) for value in (latitude, longitude) if value is not None):
+        # float() reads "nan" and "inf", and NaN passes every range check.
+        raise RecordError("latitude and longitude must be numbers.")
     if latitude is not None and longitude is not None and (abs(latitude) > 90 or abs(longitude) > 180):
         raise RecordError("latitude or longitude is out of range.")
     if not latitude and not longitude:
@@ -701,24 +747,32 @@ def item_record(item, position, *, resolve, warnings):
     )
 
 
-def records_from_bytes(data, *, warnings=None):
-    """Records and Rejections of a GetSearchResults response (bare array or {meetings, formats})."""
-    payload = load_json(data)
+def _payload(data):
+    """(meetings, formats) of a GetSearchResults response; a bare array's items are decoded one at a time."""
+    text = feed_text(data)
+    start = json_array_start(text)
+    if start is not None:
+        return json_array_items(text, start), None
+    # The {meetings, formats} envelope (get_used_formats=1) is decoded whole; it is bounded by IMPORT_MAX_BYTES.
+    payload = load_json(text)
     formats = None
     if isinstance(payload, dict) and "meetings" in payload:
         formats, payload = payload.get("formats"), payload["meetings"]
     if not isinstance(payload, list):
         raise FeedError(
-            "A BMLT GetSearchResults response is a JSON array of meetings, "
-            f"but this is a JSON {type(payload).__name__}."
+            f"A BMLT GetSearchResults response is a JSON array of meetings, but this is a JSON {json_type(payload)}."
         )
-    resolve = _type_resolver(formats if isinstance(formats, list) else None)
+    return payload, formats if isinstance(formats, list) else None
+
+
+def records_from_bytes(data, *, warnings=None):
+    """Records and Rejections of a GetSearchResults response (bare array or {meetings, formats}), one at a time."""
+    payload, formats = _payload(data)
+    resolve = _type_resolver(formats)
     warnings = [] if warnings is None else warnings
-    results = []
     for position, item in enumerate(payload, start=1):
         try:
-            results.append(item_record(item, position, resolve=resolve, warnings=warnings))
+            yield item_record(item, position, resolve=resolve, warnings=warnings)
         except RecordError as error:
             key = item.get("id_bigint") if isinstance(item, dict) else ""
-            results.append(Rejection(position, str(key)[:40] if isinstance(key, (str, int)) else "", str(error)))
-    return results
+            yield Rejection(position, str(key)[:40] if isinstance(key, (str, int)) else "", str(error))

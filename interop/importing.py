@@ -6,7 +6,7 @@ the record's external key; a row is saved only when one of its values changed, s
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -16,7 +16,8 @@ from simple_history.utils import bulk_create_with_history
 from core import places
 from core.time import available_timezones
 from groups.models import Group
-from meetings.models import Attendance, Location, Meeting, MeetingType, Region, Status
+from meetings.history import meetings_history_bulk_create
+from meetings.models import Attendance, Location, Meeting, MeetingType, Region, Status, is_web_link
 from meetings.querysets import type_ids_text
 
 TEMPORARILY_CLOSED_CODE = "location-temporarily-closed"
@@ -26,6 +27,9 @@ TEMPORARILY_CLOSED_CODE = "location-temporarily-closed"
 # keys are de-duplicated per feed), and check constraints (each mirrored in clean()). Each would be a query
 # per row, and a 10,000-meeting import would spend most of its time on them.
 CLEAN_OPTIONS = {"validate_unique": False, "validate_constraints": False}
+# Text no database here can store: PostgreSQL refuses NUL (SQLite takes it, so the rule is the same on both),
+# and a lone UTF-16 surrogate (JSON's "\ud800") is not a character, so no driver can encode it.
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class FeedError(Exception):
@@ -95,6 +99,30 @@ class Record:
     slug_hint: str = ""
 
 
+def printable(text):
+    """Text with anything that cannot be stored or printed (NUL, lone surrogates) shown as U+FFFD."""
+    return UNSTORABLE.sub("\ufffd", text)
+
+
+def unstorable_field(record):
+    """The first field of a Record (or its Place) holding text that cannot be stored, with why; or None."""
+    for owner, prefix in ((record, ""), (record.place, "location ")):
+        if owner is None:
+            continue
+        for spec in fields(owner):
+            value = getattr(owner, spec.name)
+            for text in value if isinstance(value, list) else [value]:
+                found = UNSTORABLE.search(text) if isinstance(text, str) else None
+                if found:
+                    what = (
+                        "a NUL character (\\x00)"
+                        if found.group() == "\x00"
+                        else f"a lone UTF-16 surrogate (\\u{ord(found.group()):04x}), which is not a character"
+                    )
+                    return f"{prefix}{spec.name.replace('_', ' ')} contains {what} and cannot be stored."
+    return None
+
+
 @dataclass
 class Rejection:
     position: int
@@ -134,7 +162,7 @@ class ImportReport:
     def summary(self):
         verb = "would be" if self.dry_run else "were"
         if self.error:
-            head = f"Nothing was changed: {self.error}"
+            head = f"Nothing was changed: {printable(self.error)}"
         else:
             counts = self.counts()
             head = (
@@ -159,7 +187,13 @@ class ImportReport:
                 lines.append(f"  ... and {len(keys) - len(shown)} more {title}")
         lines.extend(f"  rejected {rejection}" for rejection in self.rejected)
         lines.extend(f"  warning {warning}" for warning in self.warnings)
-        return lines
+        # Keys and reasons quote the feed, which may hold text no page, terminal or database can take.
+        return [printable(line) for line in lines]
+
+    def undo(self, error):
+        """Say that nothing was changed, and list nothing as created, updated or marked inactive."""
+        self.error = error
+        self.created, self.updated, self.deactivated, self.unchanged = [], [], [], 0
 
 
 def _reasons(error):
@@ -222,6 +256,7 @@ class _Writer:
         self.taken_slugs = set(Meeting.objects.values_list("slug", flat=True))
         self.groups = {g.slug: g for g in Group.objects.filter(program=program)}
         self.regions = {}
+        self.new_regions = []  # in the order they were written: a parent before its children
         self.seen = set()
         self.new_locations, self.changed_locations, self.new_groups = [], [], []
         self.pending = []  # (record, meeting, type ids, created) checked in finish()
@@ -270,6 +305,7 @@ class _Writer:
                     )
                     region.full_clean(exclude=["parent"], **CLEAN_OPTIONS)
                     region.save()
+                    self.new_regions.append(region)
                 self.regions[key] = region
             parent = region
         return parent
@@ -348,8 +384,27 @@ class _Writer:
 
     # -- one record ----------------------------------------------------------------------------------------
 
+    def web_link_only(self, record):
+        """Leave out a conference link that is not a web link, with a warning; RecordError if it was the way in."""
+        if not record.conference_url or is_web_link(record.conference_url):
+            return
+        problem = f"conference_url {record.conference_url[:80]!r} is not a web link (https:// or http://)"
+        record.conference_url = ""
+        # Kept without its link when people can still come (an address) or join (a phone): the listing is still
+        # of use. An online meeting whose only way in was that link is of no use to anyone, so it is refused.
+        can_attend = record.place is not None and record.place.is_specific() and record.attendance != Attendance.ONLINE
+        if not (can_attend or record.conference_phone):
+            raise RecordError(f"{problem}, and nothing else lets people join.")
+        self.report.warnings.append(
+            Rejection(record.position, record.external_key, f"{problem}; the meeting is listed without it.")
+        )
+
     def apply(self, record):
         """Check a record and work out its meeting; writes happen in finish()."""
+        unstorable = unstorable_field(record)
+        if unstorable:
+            raise RecordError(unstorable)
+        self.web_link_only(record)
         zone = self.resolve_timezone(record)
         has_join = bool(record.conference_url or record.conference_phone)
         codes = list(dict.fromkeys(record.type_codes))
@@ -427,9 +482,6 @@ class _Writer:
         bulk_create_with_history(
             self.new_locations, Location, batch_size=500, default_change_reason=self.change_reason
         )
-        for location in self.changed_locations:
-            location._change_reason = self.change_reason
-            location.save()
         new, stamps, used_locations, used_groups = [], [], set(), set()
         for record, meeting, type_ids, created in self.pending:
             # Venues and groups now have ids: assigning again copies them into location_id and group_id.
@@ -454,16 +506,12 @@ class _Writer:
             if self.existing_types.get(meeting.pk, set()) != type_ids:
                 meeting.types.set(type_ids)
             self.report.updated.append(record.external_key)
-        # Venues and groups made only for meetings that were then rejected are not kept.
-        Location.objects.filter(pk__in=[x.pk for x in self.new_locations if x.pk not in used_locations]).delete()
-        Group.objects.filter(pk__in=[x.pk for x in self.new_groups if x.pk not in used_groups]).delete()
+        self.drop_unused(used_locations, used_groups)
         # One INSERT per batch instead of one per meeting; the history rows are written in bulk as well.
         Meeting.objects.set_clocks([meeting for meeting, _ in new])
         for meeting, type_ids in new:
             meeting.type_ids = type_ids_text(type_ids)  # the row's copy of the links written below
-        bulk_create_with_history(
-            [meeting for meeting, _ in new], Meeting, batch_size=500, default_change_reason=self.change_reason
-        )
+        Meeting.objects.bulk_create([meeting for meeting, _ in new], batch_size=500)
         through = Meeting.types.through
         links = [through(meeting_id=m.pk, meetingtype_id=type_id) for m, ids in new for type_id in ids]
         through.objects.bulk_create(links, batch_size=1000)
@@ -478,7 +526,35 @@ class _Writer:
             )
         for meeting, stamp in stamps:
             meeting.updated = stamp
+        # Each new meeting's first version, once its types are linked: it must hold them (meetings.history).
+        meetings_history_bulk_create([meeting for meeting, _ in new], reason=self.change_reason)
         return len(self.report.created) + len(self.report.updated)
+
+    def drop_unused(self, used_locations, used_groups):
+        """Keep no venue, group or region made (or venue change made) only for meetings that were then rejected."""
+        for location in self.changed_locations:
+            if location.pk in used_locations:
+                location._change_reason = self.change_reason
+                location.save()
+        kept_locations = [x for x in [*self.new_locations, *self.changed_locations] if x.pk in used_locations]
+        parents = {region.pk: region.parent_id for region in self.new_regions}
+        kept_regions = set()
+        for region_id in {location.region_id for location in kept_locations}:
+            while region_id in parents and region_id not in kept_regions:
+                kept_regions.add(region_id)
+                region_id = parents[region_id]
+        # Regions last, children first: a venue protects its region, and a region its parent.
+        dropped = [
+            (Location, [x.pk for x in self.new_locations if x.pk not in used_locations]),
+            (Group, [x.pk for x in self.new_groups if x.pk not in used_groups]),
+            *((Region, [region.pk]) for region in reversed(self.new_regions) if region.pk not in kept_regions),
+        ]
+        for model, ids in dropped:
+            if ids:
+                model.objects.filter(pk__in=ids).delete()
+                if hasattr(model, "history"):  # venues and groups keep history; regions do not
+                    # They never existed as far as anyone could see: their history (created, deleted) goes too.
+                    model.history.filter(id__in=ids).delete()
 
     def reject(self, record, reason):
         self.report.rejected.append(Rejection(record.position, record.external_key, reason))
@@ -528,10 +604,11 @@ def meetings_import(*, source, program, records, dry_run=False, parent_region=No
                 writer.deactivate_missing()
         except DatabaseError as error:
             # Should not happen after full_clean(); if it does, the whole import is undone and said so.
-            report.error = f"the database refused the import ({error}); nothing was changed."
+            report.undo(f"the database refused the import ({error}); nothing was changed.")
         if report.error or dry_run:
             transaction.set_rollback(True)
     report.rejected.sort(key=lambda rejection: rejection.position)
+    report.warnings.sort(key=lambda warning: warning.position)
     return report
 
 

@@ -66,19 +66,75 @@ def type_maps():
 # -- reading -------------------------------------------------------------------------------------------------
 
 
+_DECODER = json.JSONDecoder()
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+
+
+def feed_text(data):
+    """Bytes as text, or FeedError."""
+    try:
+        return data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise FeedError("The feed is not text in UTF-8, so it cannot be JSON.") from None
+
+
+def _json_error(error):
+    """A FeedError for what the JSON decoder raised, in words a volunteer understands."""
+    if isinstance(error, json.JSONDecodeError):
+        return FeedError(f"The feed is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.")
+    if isinstance(error, RecursionError):
+        return FeedError("The feed is not valid JSON: it is nested too deeply.")
+    # The rest is ValueError from int(): Python refuses to convert numbers of more than 4,300 digits.
+    return FeedError("The feed is not usable JSON: it holds a number with thousands of digits.")
+
+
 def load_json(data):
     """Parse bytes as JSON, or raise FeedError saying where it breaks."""
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        return json.loads(text)
-    except UnicodeDecodeError:
-        raise FeedError("The feed is not text in UTF-8, so it cannot be JSON.") from None
-    except json.JSONDecodeError as error:
-        raise FeedError(
-            f"The feed is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from None
-    except RecursionError:
-        raise FeedError("The feed is not valid JSON: it is nested too deeply.") from None
+        return json.loads(feed_text(data))
+    except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
+        raise _json_error(error) from None
+
+
+def json_type(value):
+    """The JSON name of a decoded value's type, for messages."""
+    return JSON_TYPES.get(type(value), "number")
+
+
+def json_array_start(text):
+    """Where the JSON array that `text` holds starts, or None if the text is not one."""
+    start = _WHITESPACE.match(text).end()
+    return start if text.startswith("[", start) else None
+
+
+def json_array_items(text, start):
+    """The values of the JSON array at text[start], decoded one at a time, and nothing after the array.
+
+    json.loads() would build every value at once: a 20 MB feed of empty objects takes about 450 MB. One at a
+    time, the import's record limit (IMPORT_MAX_RECORDS) stops reading before memory grows with the feed.
+    """
+    skip = _WHITESPACE.match
+    try:
+        position = skip(text, start + 1).end()
+        if text.startswith("]", position):
+            position += 1
+        else:
+            while True:
+                value, position = _DECODER.raw_decode(text, position)
+                yield value
+                position = skip(text, position).end()
+                if text.startswith("]", position):
+                    position += 1
+                    break
+                if not text.startswith(",", position):
+                    raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+                position = skip(text, position + 1).end()
+        position = skip(text, position).end()
+        if position != len(text):
+            raise json.JSONDecodeError("Extra data", text, position)
+    except (ValueError, RecursionError) as error:
+        raise _json_error(error) from None
 
 
 def parse_time(value, name):
@@ -96,7 +152,8 @@ def _days(value):
         raise RecordError("day is an empty list.")
     days = []
     for day in values:
-        if isinstance(day, str) and day.strip().isdigit():
+        # isdecimal, not isdigit (int() refuses "²"), and short (int() refuses thousands of digits).
+        if isinstance(day, str) and day.strip().isdecimal() and len(day.strip()) <= 9:
             day = int(day)
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
             raise RecordError(f"day {json.dumps(day)[:20]} is not a weekday; use 0 (Sunday) to 6 (Saturday).")
@@ -223,20 +280,20 @@ def item_records(item, position, *, to_ours, warnings):
 
 
 def records_from_bytes(data, *, warnings=None):
-    """Records and Rejections of a Meeting Guide feed; FeedError if it is not a feed at all."""
-    feed = load_json(data)
-    if not isinstance(feed, list):
-        raise FeedError(f"A Meeting Guide feed is a JSON array of meetings, but this is a JSON {type(feed).__name__}.")
+    """Records and Rejections of a Meeting Guide feed, one item at a time; FeedError if it is not a feed at all."""
+    text = feed_text(data)
+    start = json_array_start(text)
+    if start is None:
+        kind = json_type(load_json(text))
+        raise FeedError(f"A Meeting Guide feed is a JSON array of meetings, but this is a JSON {kind}.")
     to_ours, _ = type_maps()
     warnings = [] if warnings is None else warnings
-    results = []
-    for position, item in enumerate(feed, start=1):
+    for position, item in enumerate(json_array_items(text, start), start=1):
         try:
-            results.extend(item_records(item, position, to_ours=to_ours, warnings=warnings))
+            yield from item_records(item, position, to_ours=to_ours, warnings=warnings)
         except RecordError as error:
             slug = item.get("slug") if isinstance(item, dict) else ""
-            results.append(Rejection(position, str(slug)[:80] if isinstance(slug, (str, int)) else "", str(error)))
-    return results
+            yield Rejection(position, str(slug)[:80] if isinstance(slug, (str, int)) else "", str(error))
 
 
 # -- writing -------------------------------------------------------------------------------------------------

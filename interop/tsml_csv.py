@@ -95,7 +95,8 @@ def _days(value):
         part = part.strip().lower()
         if not part:
             continue
-        if part.isdigit() and 0 <= int(part) <= 6:
+        # isdecimal, not isdigit (int() refuses "²"), and short (int() refuses thousands of digits).
+        if part.isdecimal() and len(part) <= 9 and 0 <= int(part) <= 6:
             days.append(int(part))
         elif part in DAY_NAMES:
             days.append(DAY_NAMES[part])
@@ -152,21 +153,29 @@ def _row_records(row, position, *, lookup, warnings):
     ]
 
 
+def _rows(text):
+    """The CSV's rows, read one at a time (a whole sheet as lists of cells costs far more than its text)."""
+    try:
+        yield from csv.reader(io.StringIO(text))
+    except csv.Error as error:
+        raise FeedError(f"The file is not a readable CSV: {error}.") from None
+
+
 def records_from_bytes(data, *, warnings=None):
-    """Records and Rejections of a TSML CSV; FeedError if it is not such a CSV."""
+    """Records and Rejections of a TSML CSV, row by row; FeedError if it is not such a CSV."""
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError:
         raise FeedError("The file is not text in UTF-8; save the spreadsheet as CSV UTF-8.") from None
-    if "\x00" in text:
-        raise FeedError("The file is not a CSV (it contains binary data).")
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:
-        raise FeedError(f"The file is not a readable CSV: {error}.") from None
-    if not rows:
+    rows = _rows(text)
+    first = next(rows, None)
+    if first is None:
         raise FeedError("The CSV is empty.")
-    header = [column.strip().lower() for column in rows[0]]
+    # NUL in the column names means binary data (a zipped spreadsheet, say). NUL in a cell further down is only
+    # that row's problem: the import rejects the row and keeps the others.
+    if any("\x00" in column for column in first):
+        raise FeedError("The file is not a CSV (it contains binary data).")
+    header = [column.strip().lower() for column in first]
     missing = [column for column in ("name", "day", "time") if column not in header]
     if missing:
         raise FeedError(
@@ -175,17 +184,15 @@ def records_from_bytes(data, *, warnings=None):
         )
     lookup = _type_lookup()
     warnings = [] if warnings is None else warnings
-    results = []
     # Position counts spreadsheet rows (the header is row 1), which is what a volunteer sees.
-    for position, cells in enumerate(rows[1:], start=2):
+    for position, cells in enumerate(rows, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         row = {column: _unformula(cell.strip()) for column, cell in zip(header, cells, strict=False)}
         try:
-            results.extend(_row_records(row, position, lookup=lookup, warnings=warnings))
+            yield from _row_records(row, position, lookup=lookup, warnings=warnings)
         except RecordError as error:
-            results.append(Rejection(position, row.get("slug", ""), str(error)))
-    return results
+            yield Rejection(position, row.get("slug", "")[:80], str(error))
 
 
 def _clock(value):

@@ -86,9 +86,9 @@ def _semantic_search(request):
 
 
 def _semantic_formats(request):
-    formats = bmlt.format_table()
     include, exclude = bmlt.int_list(request.GET, "format_ids", low=1)
-    keys = {key.strip() for key in request.GET.get("key_strings", "").split(",") if key.strip()}
+    keys = set(bmlt.text_list(request.GET, "key_strings"))
+    formats = bmlt.format_table()
     if request.GET.get("show_all") != "1" and not include and not keys:
         used = bmlt.used_format_ids()
         formats = {pk: entry for pk, entry in formats.items() if pk in used}

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import DeletedObject, ModelChange
 
 from core.time import validate_timezone
 from meetings.models import Location, Meeting, MeetingType, Region
-from volunteers.admin_scope import ReferenceAdminMixin, ScopedAdminMixin
+from volunteers.admin_scope import HistoryAdmin, ReferenceAdminMixin, ScopedAdminMixin
 from volunteers.freshness import stale_cutoff
 from volunteers.scope import scope_for
 from volunteers.services import meeting_restore, meeting_soft_delete, meetings_confirm
@@ -176,8 +176,10 @@ class MeetingsAtLocationInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class LocationAdmin(LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     scope_method = "locations"
+    # A venue that meetings outside the editor's scope use is read-only to them (volunteers/README.md).
+    editable_method = "editable_locations"
     scoped_foreign_keys = {"region": "regions"}
     list_display = ["name", "city", "state", "region", "approximate"]
     list_prefetch_related = ["region"]
@@ -293,8 +295,21 @@ class NotConfirmedListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MeetingAdminForm(forms.ModelForm):
+    """The meeting form; opened on a version from the history, to revert to it, it offers that version's types."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # simple_history fills the revert form from the version, but a many-to-many field from the meeting as
+        # it is now: reverting kept today's types whatever the version held.
+        version = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if version is not None and "types" in self.fields:
+            self.initial["types"] = [link.meetingtype_id for link in version.types.all()]
+
+
 @admin.register(Meeting)
-class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, HistoryAdmin):
+    form = MeetingAdminForm
     scope_method = "meetings"
     scoped_foreign_keys = {"program": "programs", "location": "locations", "group": "groups"}
     # "Show counts" counted each filter's choices over every meeting in scope, and asked for each region's

@@ -1,7 +1,8 @@
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,20 @@ from simple_history.models import HistoricalRecords
 from core.time import TIMEZONE_SHAPE, duration_minutes, get_zone, offset_minutes, utc_week_minute, validate_timezone
 from meetings.choices import Attendance, Status, Weekday  # noqa: F401 -- imported from here across the project
 from meetings.querysets import MeetingQuerySet, has_type, parse_type_ids, type_ids_text  # noqa: F401
+
+# A Join link is opened by a visitor's browser: web links only (URLField alone also takes ftp:// and ftps://).
+WEB_SCHEMES = ["https", "http"]
+validate_web_link = URLValidator(
+    schemes=WEB_SCHEMES, message=_("Enter a web link that starts with https:// or http://.")
+)
+
+
+def is_web_link(value):
+    try:
+        validate_web_link(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class SlugManager(models.Manager):
@@ -68,11 +83,20 @@ class Region(models.Model):
 
     def descendant_ids(self):
         """Ids of this region and everything under it, one query per level of the tree."""
-        ids, frontier = [self.pk], [self.pk]
+        return Region.with_descendants([self.pk])
+
+    @staticmethod
+    def with_descendants(ids):
+        """These region ids and the ids of every region under them: one query per level for all of them."""
+        found = list(dict.fromkeys(ids))
+        seen, frontier = set(found), found
         while frontier:
-            frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.extend(frontier)
-        return ids
+            below = Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            # `seen`: a region reached twice (a loop that bypassed clean()) is not walked again.
+            frontier = [pk for pk in below if pk not in seen]
+            seen.update(frontier)
+            found.extend(frontier)
+        return found
 
     def clean(self):
         node = self.parent
@@ -295,7 +319,12 @@ class Meeting(models.Model):
         related_name="meetings",
         help_text="Where it meets in person. Leave empty for an online-only meeting.",
     )
-    conference_url = models.URLField(max_length=500, blank=True, help_text="Link to join online (Zoom, Meet...).")
+    conference_url = models.URLField(
+        max_length=500,
+        blank=True,
+        validators=[validate_web_link],
+        help_text="Link to join online (Zoom, Meet...), starting with https:// or http://.",
+    )
     conference_url_notes = models.CharField(max_length=300, blank=True, help_text="Meeting ID, passcode, etc.")
     conference_phone = models.CharField(max_length=100, blank=True, help_text="Phone number to dial in.")
     conference_phone_notes = models.CharField(max_length=300, blank=True)
@@ -412,6 +441,11 @@ class Meeting(models.Model):
     @property
     def is_in_person(self):
         return self.attendance in (Attendance.IN_PERSON, Attendance.HYBRID)
+
+    @property
+    def join_url(self):
+        """The conference link to show as a Join link: web links only (rows saved before the check may hold others)."""
+        return self.conference_url if urlsplit(self.conference_url).scheme.lower() in WEB_SCHEMES else ""
 
     @property
     def zone(self):

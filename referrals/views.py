@@ -14,7 +14,15 @@ from referrals import lists as referrals
 
 
 def _load(referral):
-    return list(Meeting.objects.filter(pk__in=referral.ids).for_display()) if referral.ids else []
+    """The list's meetings that are not deleted, with what a row shows.
+
+    Not listed(): a meeting that no longer meets stays on a list by name ("no longer meets"), so the patient
+    knows which one to cross off. A meeting a volunteer deleted shows nothing of itself, here or in the
+    calendar file: its row is the bare number of a meeting that is not in the directory.
+    """
+    if not referral.ids:
+        return []
+    return list(Meeting.objects.filter(pk__in=referral.ids, deleted_at__isnull=True).for_display())
 
 
 def referral_list(request, ids=""):
@@ -65,11 +73,7 @@ def referral_calendar(request, ids):
         referral = referrals.parse(ids)
     except referrals.InvalidList as error:
         return render(request, "referrals/list.html", {"error": error}, status=400)
-    by_pk = {
-        meeting.pk: meeting
-        for meeting in _load(referral)
-        if meeting.status != Status.INACTIVE and meeting.deleted_at is None
-    }
+    by_pk = {meeting.pk: meeting for meeting in _load(referral) if meeting.status != Status.INACTIVE}
     if not by_pk:
         error = _("None of the meetings on this list are in the directory, so there is no calendar to add.")
         return render(request, "referrals/list.html", {"error": error}, status=404)

@@ -17,6 +17,38 @@ from search.clock import Clock, intersect_pieces, time_of_day_q
 MAX_RADIUS = 500  # km or miles: wider than a metro area is not "near"
 DEFAULT_RADIUS = 25
 MAX_HOURS = 24
+# How many values a repeated parameter may hold: a visitor ticks a few boxes, a longer list is a script. Each
+# is checked before any value is looked up, and answered with the form's error (400).
+MAX_PROGRAMS = 30  # the directory has 19; ticking every one is the same as ticking none
+MAX_TYPES = 20  # "all must match", and a meeting has a handful of types (at most 7 in generated data)
+MAX_DAYS = 8  # "today" and the seven days of the week
+
+
+def max_values(limit):
+    """A validator of a list of chosen values: at most `limit` of them."""
+
+    def validate(values):
+        if isinstance(values, list | tuple) and len(values) > limit:
+            raise ValidationError(
+                _("Choose at most %(limit)d (%(count)d were chosen)."),
+                code="max_values",
+                params={"limit": limit, "count": len(values)},
+            )
+
+    return validate
+
+
+class CappedModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Checks its validators (the cap on how many) before it looks the values up, not after."""
+
+    def clean(self, value):
+        if value:
+            self.run_validators(value)
+        return super().clean(value)
+
+
+class CappedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CappedModelMultipleChoiceField
 
 
 def _known(choices):
@@ -56,12 +88,13 @@ def validate_tz(value):
 
 class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword", max_length=100)
-    program = django_filters.ModelMultipleChoiceFilter(
+    program = CappedModelMultipleChoiceFilter(
         label=_("Program"),
         queryset=Program.objects.order_by("name"),
         to_field_name="slug",
         method="filter_programs",
         widget=forms.CheckboxSelectMultiple,
+        validators=[max_values(MAX_PROGRAMS)],
     )
     approach = django_filters.ChoiceFilter(
         label=_("Approach"), field_name="program__approach", choices=_known(Approach.choices)
@@ -95,6 +128,7 @@ class MeetingFilter(django_filters.FilterSet):
         method="filter_day",
         widget=forms.CheckboxSelectMultiple,
         choices=[("today", _("Today"))] + [(str(value), label) for value, label in Weekday.choices],
+        validators=[max_values(MAX_DAYS)],
     )
     time_of_day = django_filters.ChoiceFilter(
         label=_("Time of day"),
@@ -116,12 +150,13 @@ class MeetingFilter(django_filters.FilterSet):
     unit = django_filters.ChoiceFilter(
         label=_("Unit"), method="together", choices=[("mi", _("miles")), ("km", _("km"))], empty_label=None
     )
-    type = django_filters.ModelMultipleChoiceFilter(
+    type = CappedModelMultipleChoiceFilter(
         label=_("Meeting types (all must match)"),
         method="filter_types",
         to_field_name="code",
         queryset=MeetingType.objects.exclude(category=MeetingType.Category.LANGUAGE),
         widget=forms.CheckboxSelectMultiple,
+        validators=[max_values(MAX_TYPES)],
     )
     language = django_filters.ModelChoiceFilter(
         label=_("Language"),

@@ -146,7 +146,7 @@ def as_json(meeting, request):
             "longitude": location.longitude,
         },
         "distance_km": round(distance, 2) if distance is not None else None,
-        "conference_url": meeting.conference_url or None,
+        "conference_url": meeting.join_url or None,
         "conference_phone": meeting.conference_phone or None,
         "types": [meeting_type.code for meeting_type in types_of(meeting)],
         "last_verified": meeting.last_verified.isoformat() if meeting.last_verified else None,

@@ -10,3 +10,6 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Tests change meetings and search again at once; the page cache is tested on its own (test_page_cache.py).
 os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
+# A cache per process, as the tests ran before the shared default: many tests pin their number of queries, which
+# the database cache would change. The shared caches are tested on their own (tests/directory/test_shared_cache.py).
+os.environ.setdefault("CACHE_URL", "locmem://")

@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.admin import LargeListMixin, SplitSearchMixin
 from meetings.models import Attendance, Meeting, Status, Weekday
-from volunteers.admin_scope import ScopedAdminMixin
+from volunteers.admin_scope import ScopedAdminMixin, SuperuserOnlyMixin
 from volunteers.models import ChangeRequest, VolunteerScope
 from volunteers.services import (
     ChangeRequestConflict,
@@ -22,22 +24,6 @@ from volunteers.services import (
 )
 
 
-class SuperuserOnlyMixin:
-    """Only site administrators grant scopes, so no volunteer can widen their own."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    has_change_permission = has_view_permission
-    has_delete_permission = has_view_permission
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
-
-
 @admin.register(VolunteerScope)
 class VolunteerScopeAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
     list_display = ["user", "role", "notes"]
@@ -45,6 +31,22 @@ class VolunteerScopeAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "notes"]
     autocomplete_fields = ["user", "regions", "programs"]
+
+
+class LockoutAdmin(AccessAttemptAdmin):
+    """django-axes's failed sign-ins, without its "Clean up expired attempts" action.
+
+    The action fails with a server error outside a sign-in request (it reads request.axes_attempt_time, which
+    axes sets only there), and its threshold is now plus the cool-off, so it would delete every attempt and
+    lift every lockout. Deleting attempts (bulk or one by one) lifts a lockout on purpose.
+    """
+
+    actions = []
+
+
+if admin.site.is_registered(AccessAttempt):  # Unless AXES_ENABLE_ADMIN is off.
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, LockoutAdmin)
 
 
 def field_label(name):
@@ -66,6 +68,16 @@ def shown(value, field=None):
         labels = {str(key): label for key, label in choices.choices}
         return labels.get(str(value), value)
     return value
+
+
+def derived_note(derived):
+    """Why a row the visitor did not type is in the diff (the end that keeps a moved meeting's length)."""
+    if not derived:
+        return ""
+    return _(
+        "Not typed by the visitor: only the start was changed, so the end moves with it and the meeting keeps "
+        "its length of %(minutes)d minutes."
+    ) % {"minutes": derived["length"]}
 
 
 @admin.register(ChangeRequest)
@@ -127,6 +139,7 @@ class ChangeRequestAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, adm
                         for note, applies in (
                             (_("Edited since the request."), row["changed_since"]),
                             (_("Change by hand."), row["manual"]),
+                            (derived_note(row["derived"]), row["derived"]),
                         )
                         if applies
                     ),

@@ -77,15 +77,22 @@ class MeetingUpdateForm(SuggestionFields):
         initial = {name: meeting_field_text(meeting, name) for name in PROPOSED_FIELDS}
         initial["weekday"] = meeting.weekday
         super().__init__(*args, initial=initial, **kwargs)
+        for name in PROPOSED_FIELDS:
+            # The page carries each value as it was shown, so that what the visitor changed is told apart
+            # from a value a volunteer edited after the page was shown (sending that back would undo the edit).
+            self.fields[name].show_hidden_initial = True
+        self.fields["end_time"].help_text = _(
+            "Change it only if the end time changed: if only the start moved, the meeting keeps its length."
+        )
 
     def changes(self):
-        """{field: [current, proposed]} for each value the visitor changed."""
+        """{field: [current, proposed]} for each value the visitor changed, and nothing they left as shown."""
         if self.cleaned_data["reason"] == ChangeRequest.Reason.CLOSED:
             return {"status": [self.meeting.status, Status.INACTIVE.value]}
         changes = {}
         for name in PROPOSED_FIELDS:
             old, new = meeting_field_text(self.meeting, name), self.text(name)
-            if old != new:
+            if name in self.changed_data and old != new:
                 changes[name] = [old, new]
         return changes
 

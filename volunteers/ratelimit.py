@@ -1,4 +1,7 @@
-"""A per-client counter in Django's cache, so abuse of the public forms is refused with a 429."""
+"""A per-client count in the shared cache, so abuse of the public forms is refused with a 429.
+
+Kept rather than django-ratelimit, which counts with incr(): atomic on Redis, not on the database cache.
+"""
 
 import time
 
@@ -26,12 +29,11 @@ def client_key(request):
 def ratelimit_take(*, request, bucket, limit, window_seconds=3600):
     """Count one use of `bucket` by this client; False when it is over `limit` in the current window."""
     window = int(time.time() // window_seconds)
-    key = f"ratelimit:{bucket}:{client_key(request)}:{window}"
-    # add() is a no-op when the key exists; incr() is atomic in the shared caches (Redis, Memcached, database).
-    cache.add(key, 0, timeout=window_seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # Expired between add() and incr().
-        cache.set(key, 1, timeout=window_seconds)
-        count = 1
-    return count <= limit
+    base = f"ratelimit:{bucket}:{client_key(request)}:{window}"
+    # One key per use, claimed with add(), the one operation every shared cache makes atomic (Redis SET NX,
+    # Memcached add, the database cache's primary key): requests racing on many workers and servers never
+    # claim more than `limit` between them. A counter would need incr(), which the database cache does as a
+    # read and a write, so that racing requests could each count the same number.
+    uses = [f"{base}:{number}" for number in range(limit)]
+    taken = cache.get_many(uses)
+    return any(cache.add(use, 1, timeout=window_seconds) for use in uses if use not in taken)

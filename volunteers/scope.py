@@ -54,6 +54,21 @@ class Scope:
             return qs.filter(Exists(ours) | ~Exists(used))
         return qs.none()
 
+    def editable_locations(self, qs):
+        """The venues in scope that an editor may change or delete: those no meeting outside their scope uses."""
+        if self.everything:
+            return qs
+        if not self.can_edit:
+            return qs.none()
+        from meetings.models import Meeting
+
+        # A hall another program's meetings also use is read-only: rewriting or moving it would change that
+        # program's listings from this editor's account. Deleted meetings count (they can be restored there).
+        # Its editors, an administrator, or the public "suggest a change" form change it; anyone may still
+        # attach their own meetings to it.
+        outside = Meeting.objects.filter(location=OuterRef("pk")).exclude(self.meeting_q())
+        return self.locations(qs).filter(~Exists(outside))
+
     def groups(self, qs):
         if self.everything:
             return qs

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.time import duration_minutes
 from meetings.models import Meeting
 from volunteers.models import ChangeRequest
 
@@ -46,8 +47,30 @@ def _text_to_value(name, text):
     return text
 
 
+def kept_length_end(changes, meeting):
+    """(end time as text, length in minutes) when a request moves the start of a meeting that has an end time
+    but says nothing of its end: the end moves with the start. None otherwise.
+
+    A visitor who reports a new start reports that the meeting moved; leaving its end where it was silently
+    changed its length (19:00-20:00 moved to 19:30 became a 30-minute meeting). The moderator sees this end in
+    the diff, marked as worked out, before applying.
+    """
+    if meeting is None or meeting.end_time is None or "start_time" not in changes or "end_time" in changes:
+        return None
+    try:
+        start = _text_to_value("start_time", changes["start_time"][1])
+    except ValueError:
+        start = None  # applying refuses it with a message; there is no end to work out
+    if start is None:
+        return None
+    length = duration_minutes(meeting.start_time, meeting.end_time)
+    end = datetime.datetime.combine(datetime.date.min, start) + datetime.timedelta(minutes=length)
+    return end.strftime("%H:%M"), length
+
+
 def change_request_rows(change_request):
-    """One row per proposed field: name, value when suggested, proposed, current, and whether it moved since."""
+    """One row per field applying would change: name, value when suggested, proposed, current, whether it moved
+    since, whether it is changed by hand, and (for the end that keeps a moved meeting's length) `derived`."""
     meeting = change_request.meeting
     rows = []
     for name, (old, new) in change_request.changes.items():
@@ -60,6 +83,21 @@ def change_request_rows(change_request):
                 "current": current,
                 "changed_since": _edited_since(change_request) and current != (old or ""),
                 "manual": name in MANUAL_FIELDS or (meeting is None),
+                "derived": None,
+            }
+        )
+    if kept := kept_length_end(change_request.changes, meeting):
+        end, length = kept
+        current = meeting_field_text(meeting, "end_time")
+        rows.append(
+            {
+                "field": "end_time",
+                "old": current,
+                "new": end,
+                "current": current,
+                "changed_since": False,
+                "manual": False,
+                "derived": {"length": length},
             }
         )
     return rows
@@ -107,7 +145,9 @@ def change_request_apply(*, change_request, user, confirm_conflicts=False):
     conflicts = change_request_conflicts(change_request)
     if conflicts and not confirm_conflicts:
         raise ChangeRequestConflict(conflicts)
-    for name, (_old, new) in change_request.changes.items():
+    # The rows the moderator was shown, worked-out end included: what is applied is exactly that diff.
+    for row in change_request_rows(change_request):
+        name, new = row["field"], row["new"]
         if name in APPLICABLE_FIELDS:
             try:
                 setattr(meeting, name, _text_to_value(name, new))

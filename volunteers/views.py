@@ -3,13 +3,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from meetings.models import Meeting
 from volunteers.forms import MeetingUpdateForm, NewMeetingForm
+from volunteers.models import ChangeRequest
 from volunteers.ratelimit import ratelimit_take
+
+# Asked of a visitor refused because the moderation queue is full: volunteers need hours, not seconds.
+QUEUE_FULL_RETRY_SECONDS = 6 * 3600
+
+
+def _queue_full(request):
+    """A polite 503 while more suggestions wait for review than volunteers can take; None otherwise."""
+    pending = ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+    if pending.count() < settings.CHANGE_REQUESTS_PENDING_MAX:
+        return None
+    response = render(request, "volunteers/refused.html", {"queue_full": True}, status=503)
+    response["Retry-After"] = str(QUEUE_FULL_RETRY_SECONDS)
+    return response
 
 
 def _refused(request):
-    """A POST that is too big or too frequent, refused before its body is read; None when it may go on."""
+    """A suggestion that is too big, too frequent or finds the queue full, refused unread; None when it may go on."""
     if request.method != "POST":
-        return None
+        # The form is refused too: nobody should fill one in only to have it turned away.
+        return _queue_full(request)
     try:
         size = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -18,7 +33,7 @@ def _refused(request):
         return render(request, "volunteers/refused.html", {"too_large": True}, status=413)
     if not ratelimit_take(request=request, bucket="suggest", limit=settings.SUGGESTIONS_PER_HOUR):
         return render(request, "volunteers/refused.html", {"too_many": True}, status=429)
-    return None
+    return _queue_full(request)
 
 
 def _respond(request, form, template, context):

@@ -40,6 +40,23 @@ def snapshot():
     ]
 
 
+def current_types():
+    """{meeting id: its type ids} from the link table."""
+    types = {}
+    for meeting_id, type_id in Meeting.types.through.objects.values_list("meeting_id", "meetingtype_id"):
+        types.setdefault(meeting_id, set()).add(type_id)
+    return types
+
+
+def versions_types():
+    """{meeting id: type ids} as the meetings' first versions hold them."""
+    types = {}
+    links = Meeting.history.model.types.model.objects.filter(history__history_type="+")
+    for meeting_id, type_id in links.values_list("history__id", "meetingtype_id"):
+        types.setdefault(meeting_id, set()).add(type_id)
+    return types
+
+
 class GenerateMeetingsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -97,6 +114,21 @@ class GenerateMeetingsTests(TestCase):
             meeting.full_clean()
             if meeting.location:
                 meeting.location.full_clean()
+
+    def test_every_meeting_and_venue_has_its_first_version_with_the_meetings_types(self):
+        for model in (Meeting, Location):
+            versions = model.history.filter(history_type="+")
+            self.assertEqual(
+                sorted(versions.values_list("id", flat=True)), sorted(model.objects.values_list("pk", flat=True))
+            )
+        self.assertEqual(versions_types(), current_types())
+        tracked = [field.attname for field in Meeting.history.model.tracked_fields]
+        for meeting in Meeting.objects.order_by("?")[:20]:
+            version = meeting.history.get()
+            self.assertEqual(
+                [getattr(version, name) for name in tracked], [getattr(meeting, name) for name in tracked]
+            )
+            self.assertEqual(version.history_change_reason, "Generated (seed 7)")
 
     def test_it_refuses_a_seed_already_generated(self):
         with self.assertRaisesMessage(CommandError, "seed 7 are already in the database"):

@@ -177,6 +177,39 @@ def test_it_brings_existing_demo_meetings_in_line_with_the_plan():
 
 
 @pytest.mark.django_db
+def test_every_listing_gets_its_first_version_with_the_meetings_types():
+    from groups.models import Program
+    from tests.bench.test_generator import current_types, versions_types
+
+    seed()
+
+    for model in (Meeting, Location, Group, Program):
+        versions = model.history.filter(history_type="+")
+        assert sorted(versions.values_list("id", flat=True)) == sorted(model.objects.values_list("pk", flat=True))
+    assert versions_types() == current_types()
+    tracked = [field.attname for field in Meeting.history.model.tracked_fields]
+    for meeting in demo_meetings():
+        version = meeting.history.get()
+        assert [getattr(version, name) for name in tracked] == [getattr(meeting, name) for name in tracked]
+        assert version.history_change_reason == "Demo data (seed 2026)"
+
+
+@pytest.mark.django_db
+def test_bringing_a_meeting_back_in_line_with_the_plan_is_a_version_with_its_types():
+    seed()
+    meeting = demo_meetings().get(external_key="demo-00001")
+    name, types = meeting.name, set(meeting.types.values_list("pk", flat=True))
+    Meeting.objects.filter(pk=meeting.pk).update(name="Edited by hand")
+    meeting.types.clear()
+
+    seed()
+
+    latest = meeting.history.latest()
+    assert (latest.history_type, latest.name) == ("~", name)
+    assert set(latest.types.values_list("meetingtype_id", flat=True)) == types
+
+
+@pytest.mark.django_db
 def test_it_gives_every_online_meeting_a_way_to_join():
     seed()
 

@@ -91,3 +91,25 @@ def test_other_queries_and_languages_are_kept_apart(client, page_cache):
     spanish = client.get("/es/meetings/?sort=day").content
     assert english != spanish
     assert client.get("/meetings/?sort=day&page=1").status_code == 200
+
+
+def test_a_page_asked_for_by_another_host_name_is_kept_apart(client, page_cache, settings):
+    settings.ALLOWED_HOSTS = ["meetings.example.org", "evil.example"]
+    make_meeting(name="Morning Light")
+
+    poisoned = client.get("/api/meetings?sort=day", HTTP_HOST="evil.example")
+    honest = client.get("/api/meetings?sort=day", HTTP_HOST="meetings.example.org")
+
+    assert poisoned.json()["results"][0]["url"].startswith("http://evil.example/")
+    assert honest.json()["results"][0]["url"].startswith("http://meetings.example.org/")
+
+
+def test_a_page_asked_for_over_another_scheme_is_kept_apart(client, page_cache, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    make_meeting(name="Morning Light")
+
+    plain = client.get("/api/meetings?sort=day", HTTP_X_FORWARDED_PROTO="http")
+    secure = client.get("/api/meetings?sort=day", HTTP_X_FORWARDED_PROTO="https")
+
+    assert plain.json()["results"][0]["url"].startswith("http://testserver/")
+    assert secure.json()["results"][0]["url"].startswith("https://testserver")

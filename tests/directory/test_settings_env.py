@@ -7,9 +7,21 @@ from directory.logging import JsonFormatter
 from directory.settings import cache_from_url, log_formatter, replicas_from_urls
 
 
-@pytest.mark.parametrize("url", ["", "locmem://", "  "])
-def test_it_defaults_to_a_local_memory_cache(url):
-    assert cache_from_url(url)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+@pytest.mark.parametrize("url", ["", "  "])
+def test_it_defaults_to_the_database_cache_that_migrate_creates(url):
+    config = cache_from_url(url)
+    assert config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert config["LOCATION"] == "many_paths_cache"
+
+
+def test_the_cache_table_is_created_by_migrate(db):
+    from django.db import connection
+
+    assert "many_paths_cache" in connection.introspection.table_names()
+
+
+def test_it_keeps_a_local_memory_cache_only_when_asked():
+    assert cache_from_url("locmem://")["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_it_reads_a_redis_cache_url():
@@ -18,6 +30,11 @@ def test_it_reads_a_redis_cache_url():
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/1",
     }
+
+
+@pytest.mark.parametrize("url", ["rediss://cache.internal:6380/0", "unix:///run/redis/redis.sock?db=2"])
+def test_it_reads_redis_over_tls_and_over_a_unix_socket(url):
+    assert cache_from_url(url) == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
 
 
 def test_it_reads_a_memcached_cache_url():
@@ -48,6 +65,7 @@ def test_it_reads_several_memcached_servers():
         "memcached://",
         "memcached://cache",
         "file://relative/folder",
+        "unix://relative/redis.sock",
     ],
 )
 def test_it_fails_loudly_on_a_bad_cache_url(url):

@@ -65,6 +65,12 @@ def http_server():
     server.server_close()
 
 
+@pytest.fixture
+def local_feeds(settings):
+    """Feeds may come from the test server's address, as a deployment lists its own hosts in FEED_PRIVATE_HOSTS."""
+    settings.FEED_PRIVATE_HOSTS = ["127.0.0.1"]
+
+
 def send_body(body, *, status=200, content_type="application/json"):
     def handle(request):
         request.send_response(status)

@@ -147,6 +147,13 @@ def test_it_filters_by_start_time_and_text(client, directory):
     assert names(search(client, SearchString="ow")) == names(search(client))  # too short: ignored, as BMLT does
 
 
+def test_its_text_search_is_the_search_pages_every_word_anywhere(client, directory):
+    assert names(search(client, SearchString="night owls")) == ["Night Owls"]
+    assert names(search(client, SearchString="owls sunday")) == []
+    assert names(search(client, SearchString="chicago")) == ["Windy City"]  # the place's city
+    assert names(search(client, SearchString="narcotics")) == ["Sunday Hope", "Night Owls"]  # the program
+
+
 def test_it_pages_and_picks_fields(client, directory):
     payload = search(client, page_size="2", page_num="2", data_field_key="id_bigint,meeting_name")
 
@@ -184,6 +191,18 @@ def test_it_lists_programs_and_regions_as_service_bodies(client, directory):
     assert by_name["Narcotics Anonymous"]["parent_id"] == "0"
     assert by_name["West Philadelphia"]["parent_id"] == by_name["Philadelphia"]["id"]
     assert int(by_name["Philadelphia"]["id"]) > REGION_ID_OFFSET
+
+
+def test_it_lists_only_the_service_bodies_asked_for(client, directory):
+    philly = REGION_ID_OFFSET + directory["west"].parent_id
+    asked = {"switcher": "GetServiceBodies", "services": f"{directory['online'].program_id},{philly}"}
+    left_out = {"switcher": "GetServiceBodies", "services": f"-{philly}"}
+
+    assert [body["name"] for body in client.get(reverse("interop:bmlt"), asked).json()] == [
+        "Narcotics Anonymous",
+        "Philadelphia",
+    ]
+    assert "Philadelphia" not in {body["name"] for body in client.get(reverse("interop:bmlt"), left_out).json()}
 
 
 @pytest.mark.parametrize(

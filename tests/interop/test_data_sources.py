@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from interop.sources import PARSERS
 from meetings.models import DataSource, Meeting, Region
 from tests.factories import make_meeting
 from tests.interop.conftest import DATA, send_body
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def source(aa, http_server):
+def source(aa, http_server, local_feeds):
     http_server.routes["/feed.json"] = send_body((DATA / "example-feed.json").read_bytes())
     region = Region.objects.create(name="California", slug="us-ca", kind="state", timezone="America/Los_Angeles")
     return DataSource.objects.create(
@@ -45,7 +46,7 @@ def test_it_keeps_going_when_one_source_fails_and_says_so(source, aa, http_serve
     http_server.routes["/down.json"] = send_body(b"", status=500)
     broken = DataSource.objects.create(name="Down", slug="down", url=f"{http_server.url}/down.json", program=aa)
 
-    with pytest.raises(CommandError, match="1 of 2 sources failed"):
+    with pytest.raises(CommandError, match=r"1 of 2 sources failed \(down\)"):
         call_command("sync_sources", stdout=io.StringIO())
 
     broken.refresh_from_db()
@@ -154,3 +155,77 @@ def test_it_shows_a_clear_error_for_a_file_that_is_not_a_csv(admin_client, aa):
     assert page.status_code == 200
     assert "Nothing was changed" in page.content.decode()
     assert "not a 12 Step Meeting List CSV" in page.content.decode()
+
+
+def test_it_records_every_failing_source_and_refreshes_the_others(source, aa, http_server, monkeypatch, caplog):
+    # Sources run in name order: both failing ones come before the good one.
+    http_server.routes["/huge-number.json"] = send_body(b'[{"slug": "x", "day": ' + b"1" * 5000 + b"}]")
+    number = DataSource.objects.create(
+        name="A number", slug="a-number", url=f"{http_server.url}/huge-number.json", program=aa
+    )
+    bug = DataSource.objects.create(
+        name="B bug", slug="b-bug", url=f"{http_server.url}/feed.json", program=aa, format="bmlt"
+    )
+
+    def broken(data, *, warnings):
+        raise RuntimeError("a bug nobody foresaw")
+        yield
+
+    monkeypatch.setitem(PARSERS, "bmlt", broken)
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^2 of 3 sources failed \(a-number, b-bug\)"):
+        call_command("sync_sources", stdout=out)
+
+    number.refresh_from_db()
+    bug.refresh_from_db()
+    source.refresh_from_db()
+    assert number.last_error == "The feed is not usable JSON: it holds a number with thousands of digits."
+    assert bug.last_error.startswith("an unexpected error stopped the import")
+    assert "RuntimeError" not in bug.last_error and "RuntimeError" not in out.getvalue()
+    assert number.last_run is not None and bug.last_run is not None
+    assert (source.created_count, source.last_error) == (5, "")
+    assert any(record.exc_info and record.exc_info[0] is RuntimeError for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'[{"slug": "x", "day": ' + b"1" * 5000 + b"}]", "it holds a number with thousands of digits"),
+        (
+            b'[{"slug": "x", "name": "\\ud800", "day": 1, "time": "19:00", "timezone": "America/Chicago", '
+            b'"conference_url": "https://zoom.us/j/1"}]',
+            "name contains a lone UTF-16 surrogate",
+        ),
+    ],
+)
+def test_it_shows_an_import_page_error_instead_of_failing(admin_client, aa, body, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = admin_client.post(
+        reverse("admin:meetings_datasource_import_file"),
+        {"format": "meeting-guide", "program": aa.pk, "source": "sheet", "file": SimpleUploadedFile("x.json", body)},
+    )
+
+    assert page.status_code == 200
+    assert "Nothing was changed" in page.content.decode()
+    assert message in page.content.decode()
+
+
+def test_it_shows_a_sentence_on_the_import_page_when_something_unforeseen_breaks(admin_client, aa, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def broken(data, *, warnings):
+        raise RuntimeError("a bug nobody foresaw")
+        yield
+
+    monkeypatch.setitem(PARSERS, "csv", broken)
+
+    page = admin_client.post(
+        reverse("admin:meetings_datasource_import_file"),
+        {"format": "csv", "program": aa.pk, "source": "sheet", "file": SimpleUploadedFile("x.csv", b"Name,Day\n")},
+    )
+
+    assert page.status_code == 200
+    assert "an unexpected error stopped the import" in page.content.decode()
+    assert "RuntimeError" not in page.content.decode()

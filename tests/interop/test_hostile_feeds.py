@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from interop.fetching import CHUNK
-from interop.sources import feed_import, location_import
+from interop.sources import PARSERS, feed_import, location_import
 from meetings.models import Meeting, Status
 from tests.interop.conftest import send_body, send_slowly
 
@@ -92,7 +92,7 @@ def test_it_changes_nothing_when_every_record_fails(aa, listed):
         ({"latitude": 91, "longitude": 1}, "latitude 91.0 is out of range"),
         ({"latitude": 41.9}, "give both latitude and longitude"),
         ({"approximate": 3}, "approximate must be"),
-        ({"conference_url": "javascript:alert(1)"}, "conference_url"),
+        ({"conference_url": "https://zoom.us/j/" + "1" * 500}, "conference_url: Ensure this value has at most 500"),
         ({"regions": "Chicago"}, "regions must be a list"),
         ({"notes": 12}, "notes must be text"),
         ({"formatted_address": "Chicago, IL"}, "Neither a street address"),
@@ -149,7 +149,7 @@ def test_it_keeps_a_meeting_whose_record_became_unreadable(aa, listed):
 
 
 @override_settings(IMPORT_MAX_BYTES=20 * 1024 * 1024)
-def test_it_refuses_a_50_mb_body_without_reading_it_whole(aa, listed, http_server):
+def test_it_refuses_a_50_mb_body_without_reading_it_whole(aa, listed, http_server, local_feeds):
     sent = []
 
     def huge(request):
@@ -173,7 +173,7 @@ def test_it_refuses_a_50_mb_body_without_reading_it_whole(aa, listed, http_serve
     assert_untouched(listed)
 
 
-def test_it_refuses_a_declared_50_mb_body_before_reading(aa, listed, http_server):
+def test_it_refuses_a_declared_50_mb_body_before_reading(aa, listed, http_server, local_feeds):
     def declared(request):
         request.send_response(200)
         request.send_header("Content-Length", str(50 * 1024 * 1024))
@@ -198,7 +198,7 @@ def test_it_refuses_a_large_file(aa, listed, tmp_path, settings):
     assert "larger than the limit" in report.error
 
 
-def test_it_reports_a_server_error(aa, listed, http_server):
+def test_it_reports_a_server_error(aa, listed, http_server, local_feeds):
     http_server.routes["/broken.json"] = send_body(b"oops", status=500, content_type="text/plain")
 
     report = location_import(location=f"{http_server.url}/broken.json", format="meeting-guide", source="s", program=aa)
@@ -207,7 +207,7 @@ def test_it_reports_a_server_error(aa, listed, http_server):
     assert_untouched(listed)
 
 
-def test_it_gives_up_on_a_server_that_does_not_answer(aa, listed, http_server, settings):
+def test_it_gives_up_on_a_server_that_does_not_answer(aa, listed, http_server, local_feeds, settings):
     settings.IMPORT_TIMEOUT_SECONDS = 1
     http_server.routes["/slow.json"] = send_slowly(3)
 
@@ -230,3 +230,70 @@ def test_it_fails_the_command_with_the_reason(aa, listed, tmp_path):
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("import_meetings", str(path), "--format", "meeting-guide", "--program", "aa", "--source", "s")
     assert_untouched(listed)
+
+
+@pytest.mark.parametrize("format", ["meeting-guide", "bmlt"])
+def test_it_refuses_a_number_with_thousands_of_digits(aa, listed, format):
+    # json.loads raises ValueError past 4,300 digits, which is not a JSONDecodeError.
+    data = b'[{"slug": "x", "day": ' + b"1" * 5000 + b"}]"
+
+    report = feed_import(data=data, format=format, source="s", program=aa)
+
+    assert report.error == "The feed is not usable JSON: it holds a number with thousands of digits."
+    assert_untouched(listed)
+
+
+@pytest.mark.parametrize(("day", "reason"), [("1" * 5000, "is not a weekday"), ("²", "is not a weekday")])
+def test_it_rejects_a_day_that_looks_like_a_number_but_is_not_one(aa, listed, day, reason):
+    report = run(aa, [GOOD, dict(GOOD, slug="bad", day=day)])
+
+    assert [rejection.key for rejection in report.rejected] == ["bad"]
+    assert reason in report.rejected[0].reason
+
+
+def test_it_rejects_a_record_with_a_lone_surrogate_and_keeps_the_rest(aa, listed):
+    report = run(aa, [GOOD, dict(GOOD, slug="bad", name="\ud800"), dict(GOOD, slug="also-good", day=2)])
+
+    assert report.ok
+    assert [(rejection.key, rejection.reason[:39]) for rejection in report.rejected] == [
+        ("bad", "name contains a lone UTF-16 surrogate (")
+    ]
+    assert sorted(Meeting.objects.values_list("external_key", flat=True)) == ["also-good", "good"]
+
+
+def test_it_reports_an_unexpected_error_in_a_sentence_and_logs_the_traceback(aa, listed, monkeypatch, caplog):
+    def broken(data, *, warnings):
+        raise RuntimeError("a bug nobody foresaw")
+        yield
+
+    monkeypatch.setitem(PARSERS, "meeting-guide", broken)
+
+    report = run(aa, [GOOD])
+
+    assert report.error == (
+        "an unexpected error stopped the import, so nothing was changed. The site's operator can find the details "
+        "in the server log."
+    )
+    [logged] = [record for record in caplog.records if record.name == "interop.sources"]
+    assert logged.exc_info[0] is RuntimeError
+    assert "'s'" in logged.getMessage()
+    assert_untouched(listed)
+
+
+@pytest.mark.parametrize("latitude", ["nan", "inf", "-Infinity"])
+def test_it_rejects_a_bmlt_coordinate_that_is_not_a_number(aa, latitude):
+    item = {
+        "id_bigint": "1",
+        "weekday_tinyint": "2",
+        "start_time": "19:00:00",
+        "time_zone": "America/Chicago",
+        "meeting_name": "M",
+        "location_street": "1 Main St",
+        "location_municipality": "Chicago",
+        "latitude": latitude,
+        "longitude": "-87.7",
+    }
+
+    report = feed_import(data=json.dumps([item]).encode(), format="bmlt", source="s", program=aa)
+
+    assert report.rejected[0].reason == "latitude and longitude must be numbers."

@@ -73,7 +73,7 @@ def test_it_says_when_a_feed_is_not_an_array(tmp_path):
     assert "feed: a feed must be a JSON array of meetings, not a JSON dict" in output
 
 
-def test_it_reads_a_url(http_server):
+def test_it_reads_a_url(http_server, local_feeds):
     http_server.routes["/feed.json"] = send_body(json.dumps([GOOD]).encode())
     http_server.routes["/down.json"] = send_body(b"", status=500)
 

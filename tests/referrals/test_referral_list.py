@@ -171,12 +171,29 @@ def test_a_meeting_that_no_longer_meets_is_shown_as_no_longer_listed(client, mee
     assert "Tuesday Hope" in html
 
 
-def test_a_meeting_deleted_by_a_volunteer_is_shown_as_no_longer_listed(client, meetings):
-    deleted = make_meeting(name="Deleted Thursday")
-    deleted.deleted_at = deleted.updated
-    deleted.save()
+@pytest.fixture
+def deleted(db):
+    """A meeting a volunteer deleted: nothing of it may be public, not its name nor its program."""
+    meeting = make_meeting(
+        name="Deleted Thursday", program=make_program(name="Hidden Program"), location=make_location(name="Safe House")
+    )
+    meeting.deleted_at = meeting.updated
+    meeting.save()
+    return meeting
+
+
+def test_a_meeting_deleted_by_a_volunteer_shows_nothing_of_itself(client, meetings, deleted):
     html = client.get(list_url(meetings["in_person"], deleted)).content.decode()
-    assert "No longer listed" in html and "Deleted Thursday" in html
+    assert f"Meeting number {deleted.pk} is no longer listed" in html
+    assert "Deleted Thursday" not in html and "Hidden Program" not in html and "Safe House" not in html
+    assert "Tuesday Hope" in html
+
+
+def test_a_list_of_deleted_meetings_only_is_the_same_404_as_unknown_numbers(client, deleted):
+    response = client.get(list_url(deleted))
+    assert response.status_code == 404
+    assert "Deleted Thursday" not in response.content.decode()
+    assert client.get(f"/list/{deleted.pk}/meetings.ics").status_code == 404
 
 
 def test_an_id_that_does_not_exist_is_shown_as_no_longer_listed_beside_the_others(client, meetings):

@@ -27,6 +27,7 @@ BAD = {
     "latitude out of range": "lat=91&lng=0",
     "distance order without a place": "sort=distance",
     "unknown program attribute": "medication=sometimes",
+    "more days than a week has": "day=today&" + "&".join(f"day={day}" for day in [0, 1, 2, 3, 4, 5, 6, 0]),
 }
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from meetings.models import Attendance, Meeting, Status
 from tests.volunteers.conftest import make_volunteer
 from volunteers.models import ChangeRequest, Role
-from volunteers.services import ChangeRequestConflict, change_request_apply
+from volunteers.services import ChangeRequestConflict, change_request_apply, change_request_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +58,58 @@ def test_it_applies_a_request_in_one_click_and_records_who(editor_client, pa_na_
     assert response.status_code == 302
     world.pa_na.refresh_from_db()
     assert (world.pa_na.weekday, world.pa_na.start_time) == (3, datetime.time(19, 30))
+    assert world.pa_na.end_time == datetime.time(20, 30)  # it keeps its hour
     request.refresh_from_db()
     assert request.status == ChangeRequest.Status.APPLIED
     assert request.reviewed_by == pa_na_editor
     latest = world.pa_na.history.latest()
     assert latest.history_user == pa_na_editor
     assert latest.history_change_reason == f"Change request #{request.pk}"
-    assert {change.field for change in latest.diff_against(latest.prev_record).changes} == {"weekday", "start_time"}
+    changed = {change.field for change in latest.diff_against(latest.prev_record).changes}
+    assert changed == {"weekday", "start_time", "end_time"}
+
+
+def test_a_new_start_alone_shows_the_end_that_keeps_the_meetings_length_and_applies_it(editor_client, world):
+    request = suggest(world.pa_na, start_time=["19:00", "19:30"])
+
+    html = editor_client.get(page(request)).content.decode()
+    editor_client.post(page(request), {"_apply": "1"})
+
+    assert "<td>19:00</td><td><strong>19:30</strong></td><td>19:00</td>" in html
+    assert (
+        "<td>20:00</td><td><strong>20:30</strong></td><td>20:00</td><td>Not typed by the visitor: only the start "
+        "was changed, so the end moves with it and the meeting keeps its length of 60 minutes.</td>"
+    ) in html
+    world.pa_na.refresh_from_db()
+    assert (world.pa_na.start_time, world.pa_na.end_time) == (datetime.time(19, 30), datetime.time(20, 30))
+
+
+@pytest.mark.parametrize(
+    ("listed", "changes", "shown"),
+    [
+        # A new end given with the new start is applied as given; nothing is worked out.
+        (("19:00", "20:00"), {"start_time": ["19:00", "19:30"], "end_time": ["20:00", "21:00"]}, ("19:30", "21:00")),
+        # An end alone moves only the end.
+        (("19:00", "20:00"), {"end_time": ["20:00", "20:30"]}, (None, "20:30")),
+        # Past midnight, the length is kept across it.
+        (("23:00", "00:30"), {"start_time": ["23:00", "23:30"]}, ("23:30", "01:00")),
+        # A meeting with no end time keeps none.
+        (("19:00", None), {"start_time": ["19:00", "19:30"]}, ("19:30", None)),
+    ],
+)
+def test_what_is_applied_is_the_diff_shown(admin_user, world, listed, changes, shown):
+    meeting = world.pa_na
+    meeting.start_time, meeting.end_time = (datetime.time.fromisoformat(t) if t else None for t in listed)
+    meeting.save()
+    request = suggest(meeting, **changes)
+
+    rows = {row["field"]: row["new"] for row in change_request_rows(request)}
+    change_request_apply(change_request=request, user=admin_user)
+
+    assert (rows.get("start_time"), rows.get("end_time")) == shown
+    meeting.refresh_from_db()
+    applied = tuple(t.strftime("%H:%M") if t else None for t in (meeting.start_time, meeting.end_time))
+    assert applied == tuple(new or old for new, old in zip(shown, listed, strict=True))
 
 
 def test_it_closes_a_meeting_that_no_longer_meets(editor_client, world):

@@ -141,3 +141,119 @@ def test_it_lets_an_editor_see_and_undo_a_change_in_scope(editor_client, pa_na_e
     meeting.refresh_from_db()
     assert meeting.name == "Philly NA"
     assert meeting.history.latest().history_user == pa_na_editor
+
+
+def form_post(form, **overrides):
+    """What a browser sends back from this admin form as it was shown, with `overrides`."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None:
+            data[name] = value
+    return data | overrides
+
+
+def test_reverting_the_first_edit_of_a_bulk_created_meeting_brings_back_its_name_and_types(admin_client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from meetings.models import MeetingType
+
+    call_command("generate_meetings", "3", "--seed", "5", stdout=StringIO())
+    meeting = Meeting.objects.filter(types__isnull=False).distinct().first()
+    name, types = meeting.name, set(meeting.types.values_list("pk", flat=True))
+    other = MeetingType.objects.exclude(pk__in=types).first()
+    change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    edit_page = admin_client.get(change)
+    admin_client.post(change, form_post(edit_page.context["adminform"].form, name="Wrong Name", types=[other.pk]))
+    meeting.refresh_from_db()
+    assert (meeting.name, list(meeting.types.all())) == ("Wrong Name", [other])
+
+    first = meeting.history.earliest()
+    revert = reverse("admin:meetings_meeting_simple_history", args=[meeting.pk, first.history_id])
+    revert_page = admin_client.get(revert)
+    reverted = admin_client.post(revert, form_post(revert_page.context["adminform"].form))
+
+    assert first.history_type == "+"
+    assert reverted.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.name == name
+    assert set(meeting.types.values_list("pk", flat=True)) == types
+
+
+def test_an_imported_meeting_has_its_first_version_with_its_types_and_the_feeds_date():
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from groups.models import Program
+    from interop.sources import feed_import
+
+    for fixture in ("programs.json", "meeting_types.json"):
+        call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / fixture, verbosity=0)
+    feed = Path(settings.BASE_DIR) / "tests" / "interop" / "data" / "example-feed.json"
+
+    report = feed_import(
+        data=feed.read_bytes(), format="meeting-guide", source="example", program=Program.objects.get(slug="aa")
+    )
+
+    assert report.ok and report.created
+    for meeting in Meeting.objects.prefetch_related("types"):
+        first = meeting.history.earliest()
+        assert (first.history_type, first.history_change_reason) == ("+", "Import from example")
+        assert {link.meetingtype_id for link in first.types.all()} == {t.pk for t in meeting.types.all()}
+        assert first.updated == meeting.updated
+
+
+def test_it_shows_a_reviewer_the_revert_form_read_only_and_refuses_their_post(client, world):
+    from tests.volunteers.conftest import make_volunteer
+    from volunteers.models import Role
+
+    client.force_login(make_volunteer("reviewer", role=Role.REVIEWER, regions=[world.pa], programs=[world.na]))
+    meeting = world.pa_na
+    meeting.name = "Wrong Name"
+    meeting.save()
+    url = reverse("admin:meetings_meeting_simple_history", args=[meeting.pk, meeting.history.earliest().history_id])
+
+    page = client.get(url)
+    reverted = client.post(url, meeting_post(meeting, name="Philly NA"))
+
+    assert page.status_code == 200
+    assert all(field.disabled for field in page.context["adminform"].form.fields.values())
+    assert 'value="Revert"' not in page.content.decode()
+    assert reverted.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.name == "Wrong Name"
+    assert meeting.history.count() == 2
+
+
+def test_it_refuses_an_editor_the_revert_of_a_program(editor_client, world):
+    world.na.name = "Narcotics Anonymous (renamed)"
+    world.na.save()
+    first = world.na.history.earliest()
+    url = reverse("admin:groups_program_simple_history", args=[world.na.pk, first.history_id])
+
+    response = editor_client.post(url, {"name": first.name, "short_name": "NA", "slug": "na"})
+
+    assert response.status_code == 403
+    world.na.refresh_from_db()
+    assert world.na.name == "Narcotics Anonymous (renamed)"
+
+
+@pytest.mark.parametrize(
+    "url_name, args",
+    [
+        ("admin:meetings_meeting_history", ["not-a-number"]),
+        ("admin:meetings_meeting_simple_history", ["not-a-number", "1"]),
+        ("admin:meetings_meeting_simple_history", [None, "not-a-number"]),
+        ("admin:meetings_location_simple_history", [None, "99999"]),
+    ],
+)
+def test_it_answers_a_malformed_or_unknown_history_address_with_404(admin_client, url_name, args):
+    meeting = make_meeting()
+    url = reverse(url_name, args=[meeting.pk if arg is None else arg for arg in args])
+
+    assert admin_client.get(url).status_code == 404
+    assert admin_client.post(url, {}).status_code == 404

@@ -199,11 +199,9 @@ def test_it_lets_a_site_administrator_grant_a_scope(admin_client, world):
     assert volunteer.volunteer_scope.regions.get() == world.victoria
 
 
-def test_it_lets_the_editor_change_a_venue_in_scope(editor_client, world):
+def test_it_lets_the_editor_change_a_venue_only_their_meetings_use(editor_client, world):
+    # A hall that another program's meetings also use is read-only to them: test_shared_venues.py.
     hall = world.philly_hall
-    make_meeting(program=world.mara, name="MARA at the hall", location=hall)
-    page = editor_client.get(reverse("admin:meetings_location_change", args=[hall.pk]))
-    inline = page.context["inline_admin_formsets"][0]
 
     response = editor_client.post(
         reverse("admin:meetings_location_change", args=[hall.pk]),
@@ -220,7 +218,6 @@ def test_it_lets_the_editor_change_a_venue_in_scope(editor_client, world):
         },
     )
 
-    assert [form.instance.name for form in inline.formset.forms] == ["Philly NA"]  # Not another program's.
     assert response.status_code == 302
     hall.refresh_from_db()
     assert hall.name == "Philly Hall (basement)"

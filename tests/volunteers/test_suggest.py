@@ -1,11 +1,14 @@
 """Public change requests: a structured form, no account, and abuse refused without losing real requests."""
 
+from datetime import time
+
 import pytest
 from django.urls import reverse
 
 from meetings.models import Attendance, Status
 from tests.factories import make_location, make_meeting, make_program
 from volunteers.models import ChangeRequest
+from volunteers.services import change_request_apply
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +29,15 @@ def suggest_url(meeting):
 
 
 def form_data(response):
-    """What the prefilled form would send back unchanged."""
+    """What the prefilled form would send back unchanged, with the hidden copy of each value as it was shown."""
     form = response.context["form"]
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.pop("website", None)
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is not None and name != "website":
+            data[name] = value
+            if field.show_hidden_initial:
+                data[form[name].html_initial_name] = value
     return data
 
 
@@ -66,6 +74,47 @@ def test_it_stores_a_time_change_as_a_diff(client, meeting):
     assert request.changes == {"weekday": ["2", "3"], "start_time": ["19:00", "19:30"]}
     assert request.meeting_updated == meeting.updated
     assert request.status == ChangeRequest.Status.PENDING
+
+
+def test_a_new_start_alone_is_all_the_request_carries_and_the_meeting_keeps_its_hour(client, meeting, admin_user):
+    shown = client.get(suggest_url(meeting))
+    data = form_data(shown) | {"reason": "time", "start_time": "19:30"}  # "Ends at" still says 20:00
+
+    client.post(suggest_url(meeting), data)
+
+    request = ChangeRequest.objects.get()
+    assert request.changes == {"start_time": ["19:00", "19:30"]}
+    change_request_apply(change_request=request, user=admin_user)
+    meeting.refresh_from_db()
+    assert (meeting.start_time, meeting.end_time) == (time(19, 30), time(20, 30))
+
+
+def test_a_value_a_volunteer_edited_after_the_form_was_shown_is_not_proposed_back(client, meeting):
+    shown = client.get(suggest_url(meeting))
+    meeting.notes = "Front door now."
+    meeting.save()
+    data = form_data(shown) | {"reason": "time", "start_time": "19:30"}  # the form still says "Side door."
+
+    client.post(suggest_url(meeting), data)
+
+    assert ChangeRequest.objects.get().changes == {"start_time": ["19:00", "19:30"]}
+
+
+def test_a_value_the_visitor_did_change_is_proposed_against_the_listing_as_it_is_now(client, meeting):
+    shown = client.get(suggest_url(meeting))
+    meeting.notes = "Front door now."
+    meeting.save()
+
+    client.post(suggest_url(meeting), form_data(shown) | {"reason": "other", "notes": "Back door."})
+
+    assert ChangeRequest.objects.get().changes == {"notes": ["Front door now.", "Back door."]}
+
+
+def test_the_form_says_the_end_moves_with_the_start(client, meeting):
+    html = client.get(suggest_url(meeting)).content.decode()
+
+    assert "if only the start moved, the meeting keeps its length" in html
+    assert 'name="initial-end_time" value="20:00"' in html
 
 
 def test_it_stores_a_closed_meeting_as_a_status_change(client, meeting):

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bench.generator import MAX_MEETINGS, GeneratorError, meetings_generate, parse_count
 from groups.models import Program
+from meetings.history import history_fill_in
 from meetings.models import MeetingType
 
 
@@ -49,5 +50,7 @@ class Command(BaseCommand):
         """Programs and meeting types come from the fixtures; load them once if the database has none."""
         if not Program.objects.exists():
             call_command("loaddata", settings.BASE_DIR / "fixtures" / "programs.json", verbosity=0)
+            # loaddata saves raw, which simple_history does not record: each program's first version.
+            history_fill_in(Program, reason="Loaded from the fixtures")
         if not MeetingType.objects.exists():
             call_command("loaddata", settings.BASE_DIR / "fixtures" / "meeting_types.json", verbosity=0)
