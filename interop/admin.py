@@ -13,9 +13,10 @@ from django.urls import path
 from django.utils import timezone
 
 from groups.models import Program
+from interop.models import DataSource
 from interop.sources import datasource_refresh, feed_import
 from interop.tsml_csv import csv_lines
-from meetings.models import DataSource, Meeting, Region
+from meetings.models import Meeting, Region
 from volunteers.admin_scope import SuperuserOnlyMixin
 
 
@@ -88,7 +89,7 @@ class DataSourceAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_file)
-        return [path("import-file/", view, name="meetings_datasource_import_file"), *super().get_urls()]
+        return [path("import-file/", view, name="interop_datasource_import_file"), *super().get_urls()]
 
     def import_file(self, request):
         """Upload a file and import it once, with the same pipeline (and report) as a data source."""

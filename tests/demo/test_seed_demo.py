@@ -179,7 +179,7 @@ def test_it_brings_existing_demo_meetings_in_line_with_the_plan():
 @pytest.mark.django_db
 def test_every_listing_gets_its_first_version_with_the_meetings_types():
     from groups.models import Program
-    from tests.bench.test_generator import current_types, versions_types
+    from tests.demo.test_generator import current_types, versions_types
 
     seed()
 

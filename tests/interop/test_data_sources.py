@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from interop.models import DataSource
 from interop.sources import PARSERS
-from meetings.models import DataSource, Meeting, Region
+from meetings.models import Meeting, Region
 from tests.factories import make_meeting
 from tests.interop.conftest import DATA, send_body
 
@@ -56,7 +57,7 @@ def test_it_keeps_going_when_one_source_fails_and_says_so(source, aa, http_serve
 
 def test_it_refreshes_a_source_from_the_admin(admin_client, source):
     response = admin_client.post(
-        reverse("admin:meetings_datasource_changelist"),
+        reverse("admin:interop_datasource_changelist"),
         {"action": "refresh_now", "_selected_action": [source.pk]},
         follow=True,
     )
@@ -68,8 +69,8 @@ def test_it_refreshes_a_source_from_the_admin(admin_client, source):
 
 
 def test_it_shows_sources_in_the_admin(admin_client, source):
-    assert admin_client.get(reverse("admin:meetings_datasource_changelist")).status_code == 200
-    assert admin_client.get(reverse("admin:meetings_datasource_change", args=[source.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:interop_datasource_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:interop_datasource_change", args=[source.pk])).status_code == 200
 
 
 def test_it_exports_selected_meetings_as_csv_from_the_admin(admin_client, aa):
@@ -122,10 +123,10 @@ def test_it_names_an_unknown_program(tmp_path):
 def test_it_imports_an_uploaded_csv_from_the_admin_after_a_dry_run(admin_client, aa):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    url = reverse("admin:meetings_datasource_import_file")
+    url = reverse("admin:interop_datasource_import_file")
     assert (
-        'href="/admin/meetings/datasource/import-file/"'
-        in admin_client.get(reverse("admin:meetings_datasource_changelist")).content.decode()
+        'href="/admin/interop/datasource/import-file/"'
+        in admin_client.get(reverse("admin:interop_datasource_changelist")).content.decode()
     )
 
     def upload(dry_run):
@@ -148,7 +149,7 @@ def test_it_shows_a_clear_error_for_a_file_that_is_not_a_csv(admin_client, aa):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     page = admin_client.post(
-        reverse("admin:meetings_datasource_import_file"),
+        reverse("admin:interop_datasource_import_file"),
         {"format": "csv", "program": aa.pk, "source": "sheet", "file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n")},
     )
 
@@ -203,7 +204,7 @@ def test_it_shows_an_import_page_error_instead_of_failing(admin_client, aa, body
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     page = admin_client.post(
-        reverse("admin:meetings_datasource_import_file"),
+        reverse("admin:interop_datasource_import_file"),
         {"format": "meeting-guide", "program": aa.pk, "source": "sheet", "file": SimpleUploadedFile("x.json", body)},
     )
 
@@ -222,7 +223,7 @@ def test_it_shows_a_sentence_on_the_import_page_when_something_unforeseen_breaks
     monkeypatch.setitem(PARSERS, "csv", broken)
 
     page = admin_client.post(
-        reverse("admin:meetings_datasource_import_file"),
+        reverse("admin:interop_datasource_import_file"),
         {"format": "csv", "program": aa.pk, "source": "sheet", "file": SimpleUploadedFile("x.csv", b"Name,Day\n")},
     )
 

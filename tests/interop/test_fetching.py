@@ -11,8 +11,9 @@ import time
 import pytest
 
 from interop import fetching
+from interop.models import DataSource
 from interop.sources import datasource_refresh, location_import
-from meetings.models import DataSource, Meeting
+from meetings.models import Meeting
 from tests.interop.conftest import DATA, _Handler, send_body
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from bench.generator import GENERATED_SOURCE
+from demo.generator import GENERATED_SOURCE
 from demo.samples import DEMO_SOURCE
 from groups.models import Program
 from interop.sources import feed_import

@@ -32,7 +32,8 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from groups.models import Group
-from meetings.models import DataSource, Meeting, Region
+from interop.models import DataSource
+from meetings.models import Meeting, Region
 from tests.factories import make_location, make_meeting, make_program, make_type
 from tests.interop.conftest import DATA
 from volunteers.models import ChangeRequest, Role, VolunteerScope
@@ -78,7 +79,7 @@ POLICY = {
     "meetings.meetingtype": {
         "in": {"superuser": ALL, "editor_region": "view", "editor_program": "view", "reviewer": "view"},
     },
-    "meetings.datasource": {"in": {"superuser": ALL + " import"}},
+    "interop.datasource": {"in": {"superuser": ALL + " import"}},
     "volunteers.volunteerscope": {"in": {"superuser": ALL}},
     "auth.user": {"in": {"superuser": ALL}},
     "auth.group": {"in": {"superuser": ALL}},
@@ -98,7 +99,7 @@ BUTTONS = {
 
 # Custom URLs of get_urls(): {url name: (object or None, permission needed, POST data builder)}.
 CUSTOM_URLS = {
-    "meetings_datasource_import_file": (
+    "interop_datasource_import_file": (
         None,
         "import",
         lambda world: {
@@ -310,7 +311,7 @@ def build_world():
         "groups.program": {"in": na, "out": aa},
         "meetings.region": {"in": ohio, "out": texas},
         "meetings.meetingtype": {"in": open_type},
-        "meetings.datasource": {"in": source},
+        "interop.datasource": {"in": source},
         # An editor's own scope: they must not widen it.
         "volunteers.volunteerscope": {"in": own_scope},
         "auth.user": {"in": bystander},

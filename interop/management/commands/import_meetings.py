@@ -3,8 +3,9 @@ from django.utils.text import slugify
 
 from groups.models import Program
 from interop.fetching import is_url
+from interop.models import DataSource
 from interop.sources import PARSERS, location_import
-from meetings.models import DataSource, Region
+from meetings.models import Region
 
 
 def default_source(location):

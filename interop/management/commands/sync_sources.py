@@ -2,8 +2,8 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
+from interop.models import DataSource
 from interop.sources import datasource_refresh
-from meetings.models import DataSource
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.generator import MAX_MEETINGS, GeneratorError, meetings_generate, parse_count
+from demo.generator import MAX_MEETINGS, GeneratorError, meetings_generate, parse_count
 from groups.models import Program
 from meetings.history import history_fill_in
 from meetings.models import MeetingType

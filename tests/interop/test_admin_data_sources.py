@@ -5,7 +5,8 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meetings.models import DataSource, Meeting
+from interop.models import DataSource
+from meetings.models import Meeting
 from tests.factories import make_program
 from tests.interop.conftest import DATA
 from tests.volunteers.conftest import make_volunteer
@@ -39,12 +40,12 @@ def upload(source):
 def test_it_refuses_the_import_page_and_the_refresh_to_anyone_but_a_site_administrator(client, request, who, source):
     user = request.getfixturevalue(who) if who != "editor" else make_volunteer("ed", programs=[source.program])
     client.force_login(user)
-    url = reverse("admin:meetings_datasource_import_file")
+    url = reverse("admin:interop_datasource_import_file")
 
     page = client.get(url)
     imported = client.post(url, upload(source))
     refreshed = client.post(
-        reverse("admin:meetings_datasource_changelist"), {"action": "refresh_now", "_selected_action": [source.pk]}
+        reverse("admin:interop_datasource_changelist"), {"action": "refresh_now", "_selected_action": [source.pk]}
     )
 
     assert (page.status_code, imported.status_code, refreshed.status_code) == (403, 403, 403)
@@ -55,7 +56,7 @@ def test_it_refuses_the_import_page_and_the_refresh_to_anyone_but_a_site_adminis
 
 def test_it_lets_a_site_administrator_refresh_a_source(admin_client, source):
     admin_client.post(
-        reverse("admin:meetings_datasource_changelist"), {"action": "refresh_now", "_selected_action": [source.pk]}
+        reverse("admin:interop_datasource_changelist"), {"action": "refresh_now", "_selected_action": [source.pk]}
     )
 
     source.refresh_from_db()

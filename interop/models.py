@@ -1,0 +1,53 @@
+"""The feeds the directory imports on a schedule."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DataSource(models.Model):
+    """A feed we import on a schedule: another directory's Meeting Guide JSON, BMLT results or a TSML CSV."""
+
+    class Format(models.TextChoices):
+        MEETING_GUIDE = "meeting-guide", _("Meeting Guide JSON")
+        BMLT = "bmlt", _("BMLT semantic API (GetSearchResults JSON)")
+        CSV = "csv", _("12 Step Meeting List CSV")
+
+    name = models.CharField(max_length=120, help_text="Who publishes the feed, e.g. Central Ohio Intergroup.")
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Stored on every meeting imported from this feed as its source; do not change.",
+    )
+    url = models.URLField(max_length=500, help_text="Address of the feed.")
+    format = models.CharField(max_length=20, choices=Format, default=Format.MEETING_GUIDE)
+    program = models.ForeignKey(
+        "groups.Program",
+        on_delete=models.PROTECT,
+        related_name="data_sources",
+        help_text="The program of every meeting in this feed.",
+    )
+    parent_region = models.ForeignKey(
+        "meetings.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="data_sources",
+        help_text="Regions named in the feed are placed under this one; its time zone is the default.",
+    )
+    active = models.BooleanField(default=True, help_text="Refreshed by the scheduled sync_sources command.")
+    last_run = models.DateTimeField(null=True, blank=True, editable=False)
+    created_count = models.PositiveIntegerField(default=0, editable=False)
+    updated_count = models.PositiveIntegerField(default=0, editable=False)
+    unchanged_count = models.PositiveIntegerField(default=0, editable=False)
+    deactivated_count = models.PositiveIntegerField(default=0, editable=False)
+    rejected_count = models.PositiveIntegerField(default=0, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_report = models.TextField(blank=True, editable=False, help_text="The last run's report, record by record.")
+
+    class Meta:
+        ordering = ["name"]
+        # The table keeps the name it had when data sources were part of the meetings app.
+        db_table = "meetings_datasource"
+
+    def __str__(self):
+        return self.name
