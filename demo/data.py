@@ -733,6 +733,64 @@ def _jitter(rng, lat, lon, radius_km):
     return round(lat + dlat, 5), round(lon + dlon, 5)
 
 
+def _al_anon_name(rng):
+    base = rng.choice(AL_ANON_NAMES)
+    return f"{base} AFG" if rng.random() < 0.5 else f"{base} Al-Anon Family Group"
+
+
+# A group's shared facts that are meeting types, in the order they are added.
+SHARED_TYPES = [
+    ("medication", "medication-friendly"),
+    ("verification", "attendance-verification"),
+    ("child", "child-friendly"),
+    ("wheelchair", "wheelchair-access"),
+]
+# Programs whose groups are named in the twelve-step way ("Serenity Group", "Women's Step Study").
+TWELVE_STEP_STYLE = ("aa", "na", "ca", "cma", "dra", "dtr")
+NAME_POOLS = {"cma": CMA_NAMES, "na": NA_NAMES + TWELVE_STEP_NAMES[:10]}
+# A twelve-step group for an audience is named for it, first match in this order.
+AUDIENCE_NAMES = [
+    ("women", WOMEN_NAMES),
+    ("men", MEN_NAMES),
+    ("lgbtq", LGBTQ_NAMES),
+    ("young-people", YOUNG_NAMES),
+    ("secular", SECULAR_NAMES),
+]
+# How some twelve-step programs put their name to a group's: (rng, base name, area) -> name.
+PROGRAM_NAME_FORMS = {
+    "ca": lambda rng, base, area: (
+        f"CA {base}" if not base.startswith("Miracle") else f"CA Miracle on {area or 'Main'}"
+    ),
+    "cma": lambda rng, base, area: f"{base} CMA",
+    "dra": lambda rng, base, area: (
+        f"Dual Recovery Anonymous {area or 'Online'}" if rng.random() < 0.5 else f"DRA {base}"
+    ),
+    "dtr": lambda rng, base, area: f"Double Trouble in Recovery {area or 'Online'}",
+}
+# Other programs' groups are named for their place ("SMART Recovery Fishtown"): (rng, where) -> name.
+PLACE_NAMES = {
+    "al-anon": lambda rng, where: _al_anon_name(rng),
+    "nar-anon": lambda rng, where: f"Nar-Anon {rng.choice(NAR_ANON_NAMES)} Family Group",
+    "families-anonymous": lambda rng, where: f"Families Anonymous {where}",
+    "smart-recovery": lambda rng, where: rng.choice(SMART_NAMES) if rng.random() < 0.35 else f"SMART Recovery {where}",
+    "smart-family-friends": lambda rng, where: f"SMART Family & Friends {where}",
+    "mara": lambda rng, where: (
+        f"MARA {where}" if rng.random() < 0.6 else f"MARA {DAY_NAMES[rng.randrange(7)]} Support"
+    ),
+    "recovery-dharma": lambda rng, where: (
+        rng.choice(DHARMA_NAMES) if rng.random() < 0.5 else f"Recovery Dharma {where}"
+    ),
+    "refuge-recovery": lambda rng, where: f"Refuge Recovery {where}",
+    "lifering": lambda rng, where: f"LifeRing {where}" if rng.random() < 0.5 else f"LifeRing Secular Recovery {where}",
+    "women-for-sobriety": lambda rng, where: (
+        f"WFS {where} Circle" if rng.random() < 0.5 else f"Women for Sobriety {where}"
+    ),
+    "sos": lambda rng, where: f"SOS {where}",
+    "moderation-management": lambda rng, where: f"Moderation Management {where}",
+    "celebrate-recovery": lambda rng, where: f"Celebrate Recovery {where}",
+}
+
+
 class _Builder:
     def __init__(self, seed, count):
         self.rng = random.Random(seed)
@@ -839,76 +897,47 @@ class _Builder:
 
     def group_name(self, program, *, start, flags, area_name, spanish, french):
         rng = self.rng
-        slug = program.slug
         if french:
             return rng.choice(FRENCH_NAMES)
-        if spanish and slug in ("aa", "na", "ca", "al-anon"):
+        if spanish and program.slug in ("aa", "na", "ca", "al-anon"):
             name = rng.choice(SPANISH_NAMES)
-            return f"{name} Al-Anon" if slug == "al-anon" else name
-        if slug in ("aa", "na", "ca", "cma", "dra", "dtr"):
-            if "women" in flags:
-                base = rng.choice(WOMEN_NAMES)
-            elif "men" in flags:
-                base = rng.choice(MEN_NAMES)
-            elif "lgbtq" in flags:
-                base = rng.choice(LGBTQ_NAMES)
-            elif "young-people" in flags:
-                base = rng.choice(YOUNG_NAMES)
-            elif "secular" in flags:
-                base = rng.choice(SECULAR_NAMES)
-            else:
-                roll = rng.random()
-                pool = NA_NAMES + TWELVE_STEP_NAMES[:10] if slug == "na" else TWELVE_STEP_NAMES
-                if slug == "cma":
-                    pool = CMA_NAMES
-                if roll < 0.55:
-                    base = rng.choice(pool)
-                elif roll < 0.8:
-                    base = rng.choice(TIME_NAMES[_time_of_day(start)])
-                elif area_name:
-                    base = f"{area_name} {rng.choice(['Group', 'Fellowship', 'Serenity Group'])}"
-                else:
-                    base = rng.choice(pool)
-            if slug == "ca":
-                return f"CA {base}" if not base.startswith("Miracle") else f"CA Miracle on {area_name or 'Main'}"
-            if slug == "cma":
-                return f"{base} CMA"
-            if slug == "dra":
-                return f"Dual Recovery Anonymous {area_name or 'Online'}" if rng.random() < 0.5 else f"DRA {base}"
-            if slug == "dtr":
-                return f"Double Trouble in Recovery {area_name or 'Online'}"
-            if rng.random() < 0.35 and not base.endswith("Group"):
-                return f"{base} Group"
-            return base
+            return f"{name} Al-Anon" if program.slug == "al-anon" else name
+        if program.slug in TWELVE_STEP_STYLE:
+            return self._twelve_step_name(program.slug, start=start, flags=flags, area_name=area_name)
+        name_for = PLACE_NAMES.get(program.slug)
         where = area_name or "Online"
-        if slug == "al-anon":
-            base = rng.choice(AL_ANON_NAMES)
-            return f"{base} AFG" if rng.random() < 0.5 else f"{base} Al-Anon Family Group"
-        if slug == "nar-anon":
-            return f"Nar-Anon {rng.choice(NAR_ANON_NAMES)} Family Group"
-        if slug == "families-anonymous":
-            return f"Families Anonymous {where}"
-        if slug == "smart-recovery":
-            return rng.choice(SMART_NAMES) if rng.random() < 0.35 else f"SMART Recovery {where}"
-        if slug == "smart-family-friends":
-            return f"SMART Family & Friends {where}"
-        if slug == "mara":
-            return f"MARA {where}" if rng.random() < 0.6 else f"MARA {DAY_NAMES[rng.randrange(7)]} Support"
-        if slug == "recovery-dharma":
-            return rng.choice(DHARMA_NAMES) if rng.random() < 0.5 else f"Recovery Dharma {where}"
-        if slug == "refuge-recovery":
-            return f"Refuge Recovery {where}"
-        if slug == "lifering":
-            return f"LifeRing {where}" if rng.random() < 0.5 else f"LifeRing Secular Recovery {where}"
-        if slug == "women-for-sobriety":
-            return f"WFS {where} Circle" if rng.random() < 0.5 else f"Women for Sobriety {where}"
-        if slug == "sos":
-            return f"SOS {where}"
-        if slug == "moderation-management":
-            return f"Moderation Management {where}"
-        if slug == "celebrate-recovery":
-            return f"Celebrate Recovery {where}"
-        return f"{program.slug.upper()} {where}"
+        return name_for(rng, where) if name_for else f"{program.slug.upper()} {where}"
+
+    def _twelve_step_name(self, slug, *, start, flags, area_name):
+        """A twelve-step group's name: after its audience, its time of day, its area or a classic name."""
+        rng = self.rng
+        base = self._audience_name(flags)
+        if base is None:
+            roll = rng.random()
+            pool = (
+                CMA_NAMES
+                if slug == "cma"
+                else (NA_NAMES + TWELVE_STEP_NAMES[:10] if slug == "na" else TWELVE_STEP_NAMES)
+            )
+            if roll < 0.55:
+                base = rng.choice(pool)
+            elif roll < 0.8:
+                base = rng.choice(TIME_NAMES[_time_of_day(start)])
+            elif area_name:
+                base = f"{area_name} {rng.choice(['Group', 'Fellowship', 'Serenity Group'])}"
+            else:
+                base = rng.choice(pool)
+        if slug in PROGRAM_NAME_FORMS:
+            return PROGRAM_NAME_FORMS[slug](rng, base, area_name)
+        if rng.random() < 0.35 and not base.endswith("Group"):
+            return f"{base} Group"
+        return base
+
+    def _audience_name(self, flags):
+        for flag, names in AUDIENCE_NAMES:
+            if flag in flags:
+                return self.rng.choice(names)
+        return None
 
     def _days(self, program, k, forced=None):
         if forced is not None:
@@ -969,96 +998,35 @@ class _Builder:
         with_group=None,
         french=False,
     ):
-        """One group's weekly meetings (same place, name and time); returns how many were made."""
+        """One group's weekly meetings (same place, name and time); returns how many were made.
+
+        Each step draws from the one random generator in a fixed order, so a seed always gives the same data.
+        """
         rng = self.rng
-        if attendance is None:
-            roll = rng.random()
-            attendance = (
-                "online"
-                if roll < program.online
-                else ("hybrid" if roll < program.online + program.hybrid else "in_person")
-            )
-        venue = None
-        if attendance != "online":
-            if metro_key is None:
-                metro_key = _weighted(rng, [(key, METRO_BY_KEY[key].weight) for key in program.metros])
-            venue = self._pick_venue(metro_key, area_names)
-            zone = METRO_BY_KEY[metro_key].tz
-        elif zone is None:
-            zone = _weighted(rng, program.online_zones or ONLINE_ZONES)
+        attendance = attendance or self._attendance(program)
+        venue, metro_key, zone = self._where(program, attendance, metro_key, zone, area_names)
         if days is None:
-            k = min(_weighted(rng, program.days), quota)
-            days = self._days(program, k)
+            days = self._days(program, min(_weighted(rng, program.days), quota))
         else:
             days = list(days)[:quota]
         if start is None:
             start = _time(_weighted(rng, program.times))
         duration = 90 if rng.random() < program.long_share else 60
-        area_name = venue["_area"].name if venue else ""
-        spanish_area = bool(venue and venue["_area"].spanish) or (
-            attendance == "online" and zone in (NY, CHI, LA_TZ, DEN) and rng.random() < 0.1
-        )
-        if flags is None:
-            flags = self._group_flags(program, spanish_area)
-        if french:
-            flags = [f for f in flags if f not in ("spanish", "english")] + ["french"]
+        flags = self._cluster_flags(program, venue, attendance, zone, flags, french)
         if name is None:
-            name = self.group_name(
-                program, start=start, flags=flags, area_name=area_name, spanish="spanish" in flags, french=french
-            )
-            if "women" in flags and program.slug in ("smart-recovery", "recovery-dharma"):
-                name = f"{name} for Women"
-        # Group-wide facts.
-        open_closed = None
-        if program.open_share is not None:
-            open_closed = "open" if rng.random() < program.open_share else "closed"
-        medication = rng.random() < program.medication
-        verification = (not program.family) and rng.random() < program.verification
-        child = rng.random() < program.child
-        wheelchair = bool(venue and venue["_accessible"] and rng.random() < 0.85)
-        status = "temporarily_closed" if rng.random() < 0.025 else "active"
-        group_key = None
+            name = self._cluster_name(program, venue, start, flags, french)
+        shared = self._shared_facts(program, venue)
         if with_group is None:
             with_group = rng.random() < (0.9 if program.open_share is not None or program.family else 0.35)
-        if with_group:
-            group_key = self._group(program, name, venue, metro_key, attendance)
+        group_key = self._group(program, name, venue, metro_key, attendance) if with_group else None
         conference = self._conference(zone) if attendance != "in_person" else None
         for day in days:
-            types = list(flags)
-            if open_closed:
-                types.append(open_closed)
-            types.append(_weighted(rng, program.formats))
-            if medication:
-                types.append("medication-friendly")
-            if verification:
-                types.append("attendance-verification")
-            if child:
-                types.append("child-friendly")
-            if wheelchair:
-                types.append("wheelchair-access")
-            if rng.random() < 0.05 and not program.family:
-                types.append("newcomer")
-            if rng.random() < 0.01 and venue and venue["country"] == "US":
-                types.append("american-sign-language")
-            meeting_name = name
-            if len(days) > 1 and "Daily" not in name and rng.random() < 0.3:
-                meeting_name = f"{name} – {DAY_NAMES[day]}"
-            notes = []
-            if rng.random() < 0.2:
-                notes.append(rng.choice(MEETING_NOTES))
-            if verification and rng.random() < 0.5:
-                notes.append(VERIFICATION_NOTE)
-            if child and rng.random() < 0.5:
-                notes.append(CHILD_NOTE)
-            if attendance != "in_person" and rng.random() < 0.25:
-                notes.append(rng.choice(ONLINE_NOTES))
-            meeting_status = status
-            if status == "temporarily_closed":
-                notes.append(rng.choice(CLOSED_NOTES if venue else CLOSED_NOTES_ONLINE))
+            # In this order, as each draws in turn: the day's types, its name, notes and date of confirmation.
+            types = self._day_types(program, flags, shared, venue)
             meeting = {
                 "program": program.slug,
                 "group": group_key,
-                "name": meeting_name,
+                "name": self._day_name(name, days, day),
                 "attendance": attendance,
                 "weekday": day,
                 "start_time": start,
@@ -1070,19 +1038,102 @@ class _Builder:
                 "conference_phone": "",
                 "conference_phone_notes": "",
                 "join_on_request": False,
-                "notes": " ".join(notes),
-                "status": meeting_status,
-                "last_verified": (
-                    None if rng.random() < 0.05 else REFERENCE_DATE - dt.timedelta(days=rng.randint(0, 548))
-                ),
-                "types": tuple(sorted(set(types))),
+                "status": shared["status"],
+                "types": types,
             }
-            if attendance != "in_person":
+            meeting["notes"] = self._day_notes(shared, venue, attendance)
+            meeting["last_verified"] = (
+                None if rng.random() < 0.05 else REFERENCE_DATE - dt.timedelta(days=rng.randint(0, 548))
+            )
+            if conference:
                 meeting.update(conference)
             if venue:
                 self.used_locations.add(venue["key"])
             self.meetings.append(meeting)
         return len(days)
+
+    def _attendance(self, program):
+        roll = self.rng.random()
+        if roll < program.online:
+            return "online"
+        return "hybrid" if roll < program.online + program.hybrid else "in_person"
+
+    def _where(self, program, attendance, metro_key, zone, area_names):
+        """(venue, metro key, zone): a venue in one of the program's metro areas, or only a zone online."""
+        if attendance == "online":
+            return None, metro_key, zone or _weighted(self.rng, program.online_zones or ONLINE_ZONES)
+        if metro_key is None:
+            metro_key = _weighted(self.rng, [(key, METRO_BY_KEY[key].weight) for key in program.metros])
+        return self._pick_venue(metro_key, area_names), metro_key, METRO_BY_KEY[metro_key].tz
+
+    def _cluster_flags(self, program, venue, attendance, zone, flags, french):
+        spanish_area = bool(venue and venue["_area"].spanish) or (
+            attendance == "online" and zone in (NY, CHI, LA_TZ, DEN) and self.rng.random() < 0.1
+        )
+        if flags is None:
+            flags = self._group_flags(program, spanish_area)
+        if french:
+            flags = [f for f in flags if f not in ("spanish", "english")] + ["french"]
+        return flags
+
+    def _cluster_name(self, program, venue, start, flags, french):
+        area_name = venue["_area"].name if venue else ""
+        name = self.group_name(
+            program, start=start, flags=flags, area_name=area_name, spanish="spanish" in flags, french=french
+        )
+        if "women" in flags and program.slug in ("smart-recovery", "recovery-dharma"):
+            name = f"{name} for Women"
+        return name
+
+    def _shared_facts(self, program, venue):
+        """What every meeting of a group shares: open or closed, welcomes, access, whether it meets now."""
+        rng = self.rng
+        open_closed = None
+        if program.open_share is not None:
+            open_closed = "open" if rng.random() < program.open_share else "closed"
+        return {
+            "open_closed": open_closed,
+            "medication": rng.random() < program.medication,
+            "verification": (not program.family) and rng.random() < program.verification,
+            "child": rng.random() < program.child,
+            "wheelchair": bool(venue and venue["_accessible"] and rng.random() < 0.85),
+            "status": "temporarily_closed" if rng.random() < 0.025 else "active",
+        }
+
+    def _day_types(self, program, flags, shared, venue):
+        rng = self.rng
+        types = list(flags)
+        if shared["open_closed"]:
+            types.append(shared["open_closed"])
+        types.append(_weighted(rng, program.formats))
+        for key, code in SHARED_TYPES:
+            if shared[key]:
+                types.append(code)
+        if rng.random() < 0.05 and not program.family:
+            types.append("newcomer")
+        if rng.random() < 0.01 and venue and venue["country"] == "US":
+            types.append("american-sign-language")
+        return tuple(sorted(set(types)))
+
+    def _day_name(self, name, days, day):
+        if len(days) > 1 and "Daily" not in name and self.rng.random() < 0.3:
+            return f"{name} – {DAY_NAMES[day]}"
+        return name
+
+    def _day_notes(self, shared, venue, attendance):
+        rng = self.rng
+        notes = []
+        if rng.random() < 0.2:
+            notes.append(rng.choice(MEETING_NOTES))
+        if shared["verification"] and rng.random() < 0.5:
+            notes.append(VERIFICATION_NOTE)
+        if shared["child"] and rng.random() < 0.5:
+            notes.append(CHILD_NOTE)
+        if attendance != "in_person" and rng.random() < 0.25:
+            notes.append(rng.choice(ONLINE_NOTES))
+        if shared["status"] == "temporarily_closed":
+            notes.append(rng.choice(CLOSED_NOTES if venue else CLOSED_NOTES_ONLINE))
+        return " ".join(notes)
 
     def _conference(self, zone):
         rng = self.rng
@@ -1511,6 +1562,14 @@ def _write_groups(plan, regions, result, *, reason):
     return groups, programs
 
 
+# A planned meeting's own fields, written as planned.
+PLANNED_FIELDS = (
+    *("name", "attendance", "weekday", "start_time", "end_time", "timezone", "conference_url"),
+    *("conference_url_notes", "conference_phone", "conference_phone_notes", "join_on_request", "notes"),
+    *("status", "last_verified", "external_key"),
+)
+
+
 def _write_meetings(plan, programs, groups, locations, result, *, reason):
     from meetings.models import Meeting, MeetingType
 
@@ -1519,87 +1578,101 @@ def _write_meetings(plan, programs, groups, locations, result, *, reason):
     missing_types = [code for code in wanted_codes if code not in type_ids]
     if missing_types:
         result.warnings.append(f"meeting types not in the fixtures, left off: {', '.join(missing_types)}")
-
     rows = [row for row in plan.meetings if row["program"] in programs]
-    planned_keys = {row["external_key"] for row in rows}
-    existing = {}
-    stale = []
-    for meeting in Meeting.objects.filter(source=DEMO_SOURCE).exclude(external_key=""):
-        if meeting.external_key in planned_keys:
-            existing[meeting.external_key] = meeting
-        else:
-            stale.append(meeting.pk)
-    # Demo meetings beyond this plan (an earlier, larger --count): the directory matches the plan.
-    for chunk in _chunks(stale):
-        Meeting.objects.filter(pk__in=chunk).delete()
-    result.meetings.removed = len(stale)
-
-    # A slug held by some other meeting (imported data, say) gets a deterministic extra suffix.
-    holders = {}
-    for chunk in _chunks([row["slug"] for row in rows]):
-        holders.update(
-            {
-                slug: (source, key)
-                for slug, source, key in Meeting.objects.filter(slug__in=chunk).values_list(
-                    "slug", "source", "external_key"
-                )
-            }
-        )
-
+    existing = _existing_demo_meetings(rows, result)
+    holders = _slug_holders(rows)
     now = timezone.now()
     to_create, to_update, unchanged = [], [], []
     for row in rows:
-        slug = row["slug"]
-        n = 2
-        while slug in holders and holders[slug] != (DEMO_SOURCE, row["external_key"]):
-            slug = f"{row['slug']}-{n}"
-            n += 1
         location = locations[row["location"]] if row["location"] else None
         group = groups.get(row["group"]) if row["group"] else None
-        values = {
-            "program_id": programs[row["program"]].pk,
-            "group_id": group.pk if group else None,
-            "name": row["name"],
-            "slug": slug,
-            "attendance": row["attendance"],
-            "weekday": row["weekday"],
-            "start_time": row["start_time"],
-            "end_time": row["end_time"],
-            "timezone": row["timezone"],
-            "location_id": location.pk if location else None,
-            "conference_url": row["conference_url"],
-            "conference_url_notes": row["conference_url_notes"],
-            "conference_phone": row["conference_phone"],
-            "conference_phone_notes": row["conference_phone_notes"],
-            "join_on_request": row["join_on_request"],
-            "notes": row["notes"],
-            "status": row["status"],
-            "last_verified": row["last_verified"],
-            "source": DEMO_SOURCE,
-            "external_key": row["external_key"],
-        }
+        values = _meeting_values(row, programs, group, location, _free_slug(row, holders))
         meeting = existing.get(row["external_key"])
+        if meeting is not None and not _differs(meeting, values):
+            unchanged.append(meeting)
+            continue
         if meeting is None:
             meeting = Meeting(**values)
-            meeting.location = location  # cached for clean()
-            meeting.full_clean(validate_constraints=False)
             to_create.append(meeting)
-        elif _differs(meeting, values):
-            _assign(meeting, values)
-            meeting.location = location
-            meeting.updated = now
-            meeting.full_clean(validate_constraints=False)
-            to_update.append(meeting)
         else:
-            unchanged.append(meeting)
+            _assign(meeting, values)
+            meeting.updated = now
+            to_update.append(meeting)
+        meeting.location = location  # cached for clean()
+        meeting.full_clean(validate_constraints=False)
     Meeting.objects.set_clocks(to_update + to_create)
     Meeting.objects.bulk_update(to_update, [*MEETING_FIELDS, *CLOCK_FIELDS, "updated"], batch_size=BATCH)
     Meeting.objects.bulk_create(to_create, batch_size=BATCH)
     result.meetings.created = len(to_create)
     result.meetings.updated = len(to_update)
     result.meetings.unchanged = len(unchanged)
+    ids, changed = _write_types(rows, type_ids)
+    result.type_links_changed = len(changed)
 
-    # Types: compare the sets and rewrite only the meetings whose set differs (no `updated` change).
+    # A version of each meeting written or given other types, once its types are in place: a new meeting's
+    # first version must hold its types, or reverting its first edit would clear them.
+    for meeting in to_create:
+        meeting.pk = ids[meeting.external_key]
+    meetings_history_bulk_create(to_create, reason=reason)
+    edited = to_update + [meeting for meeting in unchanged if meeting.pk in changed]
+    meetings_history_bulk_create(edited, reason=reason, update=True)
+
+
+def _existing_demo_meetings(rows, result):
+    """{external key: meeting} of the demo meetings this plan keeps; those beyond it (an earlier, larger
+    --count) are deleted, so the directory matches the plan."""
+    from meetings.models import Meeting
+
+    planned_keys = {row["external_key"] for row in rows}
+    existing, stale = {}, []
+    for meeting in Meeting.objects.filter(source=DEMO_SOURCE).exclude(external_key=""):
+        if meeting.external_key in planned_keys:
+            existing[meeting.external_key] = meeting
+        else:
+            stale.append(meeting.pk)
+    for chunk in _chunks(stale):
+        Meeting.objects.filter(pk__in=chunk).delete()
+    result.meetings.removed = len(stale)
+    return existing
+
+
+def _slug_holders(rows):
+    """{slug: (source, external key)} of the meetings that hold the slugs the plan wants."""
+    from meetings.models import Meeting
+
+    holders = {}
+    for chunk in _chunks([row["slug"] for row in rows]):
+        found = Meeting.objects.filter(slug__in=chunk).values_list("slug", "source", "external_key")
+        holders.update({slug: (source, key) for slug, source, key in found})
+    return holders
+
+
+def _free_slug(row, holders):
+    """The row's slug, or, when some other meeting (imported data, say) holds it, a deterministic suffix."""
+    slug, n = row["slug"], 2
+    while slug in holders and holders[slug] != (DEMO_SOURCE, row["external_key"]):
+        slug = f"{row['slug']}-{n}"
+        n += 1
+    return slug
+
+
+def _meeting_values(row, programs, group, location, slug):
+    values = {name: row[name] for name in PLANNED_FIELDS}
+    values.update(
+        program_id=programs[row["program"]].pk,
+        group_id=group.pk if group else None,
+        slug=slug,
+        location_id=location.pk if location else None,
+        source=DEMO_SOURCE,
+    )
+    return values
+
+
+def _write_types(rows, type_ids):
+    """Link each meeting to its planned types, rewriting only the meetings whose set differs (no `updated`
+    change); returns ({external key: id}, the ids of the meetings whose types changed)."""
+    from meetings.models import Meeting
+
     ids = dict(Meeting.objects.filter(source=DEMO_SOURCE).values_list("external_key", "pk"))
     Through = Meeting.types.through
     current = {}
@@ -1619,13 +1692,4 @@ def _write_meetings(plan, programs, groups, locations, result, *, reason):
     Through.objects.bulk_create(links, batch_size=BATCH)
     # Bulk writes send no m2m_changed: bring the rows' own copies of their types (Meeting.type_ids) in step.
     Meeting.objects.filter(source=DEMO_SOURCE).sync_type_ids()
-    result.type_links_changed = len(changed)
-
-    # A version of each meeting written or given other types, once its types are in place: a new meeting's
-    # first version must hold its types, or reverting its first edit would clear them.
-    for meeting in to_create:
-        meeting.pk = ids[meeting.external_key]
-    meetings_history_bulk_create(to_create, reason=reason)
-    changed = set(changed)
-    edited = to_update + [meeting for meeting in unchanged if meeting.pk in changed]
-    meetings_history_bulk_create(edited, reason=reason, update=True)
+    return ids, set(changed)

@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from core import places
 from core.geo import EARTH_RADIUS_KM, KM_PER_MILE, distance_km
+from core.time import CLOCK_24H_SECONDS, clock
 from groups.models import Program
 from interop.importing import FeedError, Place, Record, RecordError, Rejection
 from interop.meeting_guide import feed_text, json_array_items, json_array_start, json_type, load_json
@@ -180,7 +181,7 @@ def _number(params, name, *, low=None, high=None, integer=False):
     return value
 
 
-def _clock(params, prefix):
+def _time_param(params, prefix):
     hours = _number(params, f"{prefix}H", low=0, high=23, integer=True)
     minutes = _number(params, f"{prefix}M", low=0, high=59, integer=True)
     if hours is None and minutes is None:
@@ -257,9 +258,9 @@ def _by_services(params, meetings):
 
 def _by_times(params, meetings):
     for prefix, lookup in (("StartsAfter", "start_time__gt"), ("StartsBefore", "start_time__lt")):
-        if (value := _clock(params, prefix)) is not None:
+        if (value := _time_param(params, prefix)) is not None:
             meetings = meetings.filter(**{lookup: value})
-    if (ends_before := _clock(params, "EndsBefore")) is not None:
+    if (ends_before := _time_param(params, "EndsBefore")) is not None:
         meetings = meetings.filter(end_time__lt=ends_before)
     return meetings
 
@@ -349,10 +350,6 @@ def used_format_ids():
 # -- output ------------------------------------------------------------------------------------------------
 
 
-def _hms(value):
-    return value.strftime("%H:%M:%S") if value else ""
-
-
 def _duration(minutes):
     # Stored: to the end time, or the hour clients assume without one.
     return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
@@ -381,7 +378,7 @@ def semantic_meeting(row, *, format_keys, format_ids, root_uri, distance_km=None
         "service_body_name": row["program__name"],
         "weekday_tinyint": str(row["weekday"] + 1),
         "venue_type": VENUE_TYPES.get(row["attendance"], "1"),
-        "start_time": _hms(row["start_time"]),
+        "start_time": clock(row["start_time"], CLOCK_24H_SECONDS),
         "duration_time": _duration(row["duration_minutes"]),
         "time_zone": row["timezone"],
         "formats": format_keys,

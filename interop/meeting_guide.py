@@ -7,9 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.urls import reverse
 
-from core.time import zone_city
+from core.time import CLOCK_24H, clock, zone_city
 from interop.importing import (
     TEMPORARILY_CLOSED_CODE,
     FeedError,
@@ -19,7 +18,7 @@ from interop.importing import (
     Rejection,
     parse_updated,
 )
-from meetings.models import MeetingType, Region, Status
+from meetings.models import MeetingType, Region, Status, meeting_path
 from meetings.querysets import parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -337,8 +336,9 @@ ADDRESS_PARTS = [(name, f"location__{name}") for name in ("address", "city", "st
 CONFERENCE_FIELDS = ("conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes")
 
 
-def _hhmm(value):
-    return f"{value.hour:02d}:{value.minute:02d}"
+def _online_place(row):
+    # Online only: the spec wants an approximate place that implies the zone, never "Online".
+    return {"formatted_address": zone_city(row["timezone"]), "approximate": "yes"}
 
 
 def feed_rows(meetings):
@@ -369,8 +369,6 @@ class FeedWriter:
         self.closed_code = to_theirs.get(TEMPORARILY_CLOSED_CODE, "TC")
         # Read once: settings is a lazy object, and two lookups per meeting are a tenth of the export's time.
         self.feedback_url = settings.FEED_FEEDBACK_URL
-        # One reverse() for the whole feed; the meeting's slug is put into the pattern.
-        self.url_pattern = self.base_url + reverse("meetings:detail", args=["SLUG"]).replace("SLUG", "{slug}")
 
     def type_codes(self, type_ids):
         """Meeting Guide codes of a row's types, from its own copy of their ids (Meeting.type_ids)."""
@@ -391,34 +389,14 @@ class FeedWriter:
             "name": row["name"],
             "slug": row["slug"],
             "day": row["weekday"],
-            "time": _hhmm(row["start_time"]),
+            "time": clock(row["start_time"], CLOCK_24H),
         }
         if row["end_time"] is not None:
-            item["end_time"] = _hhmm(row["end_time"])
+            item["end_time"] = clock(row["end_time"], CLOCK_24H)
         item["timezone"] = row["timezone"]
         item["types"] = sorted(codes)
-        if row["location_id"] is not None:
-            item["location"] = row["location__name"]
-            item["formatted_address"] = row["location__formatted_address"]
-            for name, column in ADDRESS_PARTS:
-                if row[column]:
-                    item[name] = row[column]
-            if row["location__latitude"] is not None and row["location__longitude"] is not None:
-                item["latitude"] = round(row["location__latitude"], 6)
-                item["longitude"] = round(row["location__longitude"], 6)
-            item["approximate"] = "yes" if row["location__approximate"] else "no"
-            regions = region_names(row["location__region_id"], self.regions)
-            if regions:
-                item["regions"] = regions
-            if row["location__notes"]:
-                item["location_notes"] = row["location__notes"]
-        else:
-            # Online only: the spec wants an approximate place that implies the zone, never "Online".
-            item["formatted_address"] = zone_city(row["timezone"])
-            item["approximate"] = "yes"
-        for name in CONFERENCE_FIELDS:
-            if row[name]:
-                item[name] = row[name]
+        item.update(self.place_fields(row) if row["location_id"] is not None else _online_place(row))
+        item.update((name, row[name]) for name in CONFERENCE_FIELDS if row[name])
         notes = row["notes"]
         if row["join_on_request"] and not (row["conference_url"] or row["conference_phone"]):
             # The spec has no way to say "ask for the link"; say it in words rather than list it as inactive.
@@ -427,16 +405,27 @@ class FeedWriter:
             item["notes"] = notes
         if row["group__name"]:
             item["group"] = row["group__name"]
-        updated = row["updated"]
-        if updated.utcoffset():
-            updated = updated.astimezone(dt.UTC)
-        item["updated"] = f"{updated:%Y-%m-%d %H:%M:%S}"
-        url = self.url_pattern.format(slug=row["slug"])
-        item["url"] = url
+        item["updated"] = f"{row['updated'].astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}"
+        item["url"] = self.base_url + meeting_path(row["slug"])
         if self.feedback_url:
-            item["feedback_url"] = self.feedback_url.format(slug=row["slug"], url=url)
+            item["feedback_url"] = self.feedback_url.format(slug=row["slug"], url=item["url"])
         item.update(self.entity)
         return item
+
+    def place_fields(self, row):
+        """The venue's fields of a meeting that has one."""
+        fields = {"location": row["location__name"], "formatted_address": row["location__formatted_address"]}
+        fields.update((name, row[column]) for name, column in ADDRESS_PARTS if row[column])
+        if row["location__latitude"] is not None and row["location__longitude"] is not None:
+            fields["latitude"] = round(row["location__latitude"], 6)
+            fields["longitude"] = round(row["location__longitude"], 6)
+        fields["approximate"] = "yes" if row["location__approximate"] else "no"
+        regions = region_names(row["location__region_id"], self.regions)
+        if regions:
+            fields["regions"] = regions
+        if row["location__notes"]:
+            fields["location_notes"] = row["location__notes"]
+        return fields
 
     def batches(self, meetings, size):
         """Lists of feed items, `size` at a time."""

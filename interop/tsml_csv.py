@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from core.time import zone_city
+from core.time import CLOCK_12H, clock, zone_city
 from interop.importing import (
     TEMPORARILY_CLOSED_CODE,
     FeedError,
@@ -195,10 +195,6 @@ def records_from_bytes(data, *, warnings=None):
             yield Rejection(position, row.get("slug", "")[:80], str(error))
 
 
-def _clock(value):
-    return value.strftime("%I:%M %p").lstrip("0") if value else ""
-
-
 def meeting_rows(meetings):
     """Rows (lists in columns() order) for meetings, without loading them all at once."""
     regions = {pk: (name, parent) for pk, name, parent in Region.objects.values_list("pk", "name", "parent")}
@@ -224,8 +220,8 @@ def meeting_rows(meetings):
         ):
             labels.append(mg_names["TC"]["en"])
         values = {
-            "Time": _clock(meeting.start_time),
-            "End Time": _clock(meeting.end_time),
+            "Time": clock(meeting.start_time, CLOCK_12H),
+            "End Time": clock(meeting.end_time, CLOCK_12H),
             "Day": Weekday(meeting.weekday).label,
             "Name": meeting.name,
             "Location": location.name if location else "",

@@ -29,6 +29,11 @@ def is_web_link(value):
     return True
 
 
+def meeting_path(slug):
+    """The address of a meeting's page, from its slug: how every page, feed and file links to a meeting."""
+    return reverse("meetings:detail", args=[slug])
+
+
 class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -432,7 +437,7 @@ class Meeting(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("meetings:detail", args=[self.slug])
+        return meeting_path(self.slug)
 
     @property
     def is_online(self):

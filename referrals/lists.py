@@ -3,14 +3,12 @@
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
-from django import forms
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
-from core.time import available_timezones, get_zone, next_start, zone_city
+from core.time import clock, next_start, zone_city
 from meetings.models import MeetingType, Status
 
 MAX_MEETINGS = 30
@@ -23,38 +21,6 @@ SEPARATOR = "-"
 # The two meeting types a clinician most often needs to filter a list by.
 VERIFICATION, MEDICATION_FRIENDLY = "attendance-verification", "medication-friendly"
 BADGE_TYPES = [MEDICATION_FRIENDLY, VERIFICATION]
-
-# Zones a patient can pick to read the list in; the meeting's own zone is always shown as well.
-COMMON_TIMEZONES = [
-    ("America/New_York", _("Eastern time (New York)")),
-    ("America/Chicago", _("Central time (Chicago)")),
-    ("America/Denver", _("Mountain time (Denver)")),
-    ("America/Phoenix", _("Arizona (Phoenix)")),
-    ("America/Los_Angeles", _("Pacific time (Los Angeles)")),
-    ("America/Anchorage", _("Alaska (Anchorage)")),
-    ("Pacific/Honolulu", _("Hawaii (Honolulu)")),
-    ("America/Puerto_Rico", _("Atlantic time (Puerto Rico)")),
-    ("America/Halifax", _("Atlantic time (Halifax)")),
-    ("America/Toronto", _("Eastern time (Toronto)")),
-    ("America/Vancouver", _("Pacific time (Vancouver)")),
-    ("America/Mexico_City", _("Mexico City")),
-    ("America/Sao_Paulo", _("São Paulo")),
-    ("Europe/London", _("United Kingdom (London)")),
-    ("Europe/Dublin", _("Ireland (Dublin)")),
-    ("Europe/Madrid", _("Spain (Madrid)")),
-    ("Europe/Paris", _("Central Europe (Paris)")),
-    ("Europe/Berlin", _("Central Europe (Berlin)")),
-    ("Asia/Kolkata", _("India (Kolkata)")),
-    ("Asia/Tokyo", _("Japan (Tokyo)")),
-    ("Australia/Perth", _("Western Australia (Perth)")),
-    ("Australia/Adelaide", _("South Australia (Adelaide)")),
-    ("Australia/Brisbane", _("Queensland (Brisbane)")),
-    ("Australia/Sydney", _("New South Wales (Sydney)")),
-    ("Australia/Melbourne", _("Victoria (Melbourne)")),
-    ("Pacific/Auckland", _("New Zealand (Auckland)")),
-    ("UTC", _("UTC")),
-]
-
 
 class InvalidList(ValueError):
     """A list address that is not one we could have made."""
@@ -116,38 +82,6 @@ def list_url(ids):
     return reverse("referrals:list", kwargs={"ids": SEPARATOR.join(str(pk) for pk in ids)})
 
 
-class ListOptionsForm(forms.Form):
-    """How the list page shows its meetings: in which zone, and only those of a key type."""
-
-    tz = forms.ChoiceField(
-        label=_("Show times in this time zone"),
-        choices=[("", _("Each meeting's own time zone"))] + COMMON_TIMEZONES,
-        required=False,
-    )
-    verification = forms.BooleanField(label=_("Only meetings that can sign attendance slips"), required=False)
-    medication_friendly = forms.BooleanField(label=_("Only medication-friendly meetings"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A shared link may carry any real zone (e.g. from the search page's wider list): keep it as a choice.
-        chosen = self.data.get("tz", "")
-        if chosen and chosen not in dict(COMMON_TIMEZONES) and chosen in available_timezones():
-            self.fields["tz"].choices = [*self.fields["tz"].choices, (chosen, zone_city(chosen))]
-
-    def options(self):
-        """The valid choices: (zone or None, type codes every shown meeting must have, their querystring)."""
-        data = self.cleaned_data if self.is_valid() else {}
-        only = [
-            code
-            for code, key in ((VERIFICATION, "verification"), (MEDICATION_FRIENDLY, "medication_friendly"))
-            if data.get(key)
-        ]
-        params = {key: "on" for key in ("verification", "medication_friendly") if data.get(key)}
-        if data.get("tz"):
-            params = {"tz": data["tz"]} | params
-        return get_zone(data["tz"]) if data.get("tz") else None, only, urlencode(params, safe="/")
-
-
 def _type_codes(meeting):
     return {meeting_type.code for meeting_type in meeting.types.all()}
 
@@ -169,11 +103,11 @@ def schedule(meeting, *, now, zone=None):
     return {
         "start": start,
         "day": dateformat.format(shown, "l"),
-        "time": dateformat.format(shown, "g:i A") + (f"–{dateformat.format(end, 'g:i A')}" if end else ""),
+        "time": clock(shown) + (f"–{clock(end)}" if end else ""),
         "zone_label": shown.tzname(),
         "other_zone": zone is not None and shown.utcoffset() != start.utcoffset(),
         "own_day": dateformat.format(start, "l"),
-        "own_time": dateformat.format(start, "g:i A"),
+        "own_time": clock(start),
         "own_zone": f"{start.tzname()}, {zone_city(meeting.timezone)}",
     }
 

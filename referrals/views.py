@@ -11,6 +11,7 @@ from segno.encoder import DataOverflowError
 from meetings.ical import calendar_for
 from meetings.models import Meeting, Status
 from referrals import lists as referrals
+from referrals.forms import ListOptionsForm
 
 
 def _load(referral):
@@ -37,7 +38,7 @@ def referral_list(request, ids=""):
         error = _("None of the meetings on this list are in the directory. The list may have been mistyped.")
         return render(request, "referrals/list.html", {"error": error}, status=404)
 
-    form = referrals.ListOptionsForm(request.GET)
+    form = ListOptionsForm(request.GET)
     zone, only, query = form.options()
     entries, hidden = referrals.build_entries(referral, meetings, now=timezone.now(), zone=zone, only=only)
     listed = [entry["meeting"] for entry in entries if entry["state"] == "listed"]
@@ -85,7 +86,8 @@ def referral_calendar(request, ids):
 
 
 def _qr_svg(url):
-    # segno writes the code as plain SVG paths (no script, no style attribute), safe to inline under a strict CSP.
+    # segno writes the code as plain SVG paths (no script, no style attribute), safe to inline under a strict CSP;
+    # the only text in it, the title, segno escapes.
     try:
         qr = segno.make(url, error="m")
     except DataOverflowError:  # only for addresses padded with many unknown parameters

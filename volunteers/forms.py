@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.time import CLOCK_24H, clock
 from groups.models import Program
 from meetings.models import Attendance, Status, Weekday
 from volunteers.models import ChangeRequest
@@ -59,7 +60,7 @@ class SuggestionFields(forms.Form):
         if value is None:
             return ""
         if name in ("start_time", "end_time"):
-            return value.strftime("%H:%M")
+            return clock(value, CLOCK_24H)
         return str(value)
 
 

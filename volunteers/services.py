@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.time import duration_minutes
+from core.time import CLOCK_24H, clock, duration_minutes
 from meetings.models import Meeting
 from volunteers.models import ChangeRequest
 
@@ -35,7 +35,7 @@ def meeting_field_text(meeting, name):
     if value is None:
         return ""
     if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
+        return clock(value, CLOCK_24H)
     return str(value)
 
 
@@ -65,7 +65,7 @@ def kept_length_end(changes, meeting):
         return None
     length = duration_minutes(meeting.start_time, meeting.end_time)
     end = datetime.datetime.combine(datetime.date.min, start) + datetime.timedelta(minutes=length)
-    return end.strftime("%H:%M"), length
+    return clock(end, CLOCK_24H), length
 
 
 def change_request_rows(change_request):
