@@ -573,29 +573,17 @@ class MeetingFactory:
         return f"{_period(start)} {theme}"
 
     def _types(self, rng, program, city, attendance):
+        """A meeting's type codes, each drawn in a fixed order (so a seed gives the same meetings)."""
         codes = []
         if program.slug in TWELVE_STEP:
             codes.append("open" if rng.random() < 0.45 else "closed")
         codes.append(rng.choice(FORMATS.get(program.slug, DEFAULT_FORMATS)))
-        if program.slug == "women-for-sobriety":
-            codes.append("women")
-        elif program.audience == "recovery":
-            roll = rng.random()
-            if roll < 0.05:
-                codes.append("women")
-            elif roll < 0.09:
-                codes.append("men")
+        codes += _gender(rng, program)
         if program.audience == "recovery":
             share = 0.7 if program.medication == "welcoming" else 0.08 if program.slug == "na" else 0.05
             if rng.random() < share:
                 codes.append("medication-friendly")
-        if attendance == Attendance.ONLINE:
-            language = "spanish" if rng.random() < 0.1 else "english"
-        elif city.country == "US":
-            language = "spanish" if rng.random() < 0.07 else "english"
-        else:
-            language = LANGUAGE_BY_COUNTRY.get(city.country, "english")
-        codes.append(language)
+        codes.append(_language(rng, city, attendance))
         if attendance != Attendance.ONLINE and rng.random() < 0.35:
             codes.append("wheelchair-access")
         for code, share in (("newcomer", 0.06), ("young-people", 0.03), ("lgbtq", 0.03), ("non-smoking", 0.05)):
@@ -604,6 +592,23 @@ class MeetingFactory:
         if program.slug == "aa" and rng.random() < 0.02:
             codes.append("secular")
         return codes
+
+
+def _gender(rng, program):
+    if program.slug == "women-for-sobriety":
+        return ["women"]
+    if program.audience != "recovery":
+        return []
+    roll = rng.random()
+    return ["women"] if roll < 0.05 else ["men"] if roll < 0.09 else []
+
+
+def _language(rng, city, attendance):
+    if attendance == Attendance.ONLINE:
+        return "spanish" if rng.random() < 0.1 else "english"
+    if city.country == "US":
+        return "spanish" if rng.random() < 0.07 else "english"
+    return LANGUAGE_BY_COUNTRY.get(city.country, "english")
 
 
 def meetings_generate(*, count, seed, today=None, chunk_size=CHUNK_SIZE, progress=None):

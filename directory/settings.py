@@ -293,8 +293,6 @@ CACHE_TABLE = "many_paths_cache"
 def cache_from_url(url):
     """CACHES["default"] from CACHE_URL: empty (the database), redis://host:6379/0, rediss://...,
     unix:///path/redis.sock?db=0, memcached://host:port, file:///folder or locmem://."""
-    from urllib.parse import urlsplit
-
     url = (url or "").strip()
     if not url:
         # Django's database cache: shared by every worker, and by every server on the same database, with no
@@ -307,58 +305,76 @@ def cache_from_url(url):
             # Room for a minute of distinct search pages; past it the oldest third is culled.
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
-    if url.startswith("locmem://"):
-        # One cache per process: for tests (tests/testenv.py), never for a site with several workers.
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:] or "many-paths"}
     if url == "dummy://":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     scheme = url.split("://", 1)[0] if "://" in url else ""
-    if scheme in ("redis", "rediss"):
-        # Django's RedisCache, with the `redis` client package (a dependency in pyproject.toml).
-        parts = urlsplit(url)
-        if not parts.hostname:
-            raise ImproperlyConfigured(f"CACHE_URL {url!r} has no host; use redis://host:6379/0.")
-        try:
-            parts.port  # noqa: B018 -- raises on a port that is not a number
-        except ValueError:
-            raise ImproperlyConfigured(f"CACHE_URL {url!r} has a port that is not a number.") from None
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if scheme == "unix":
+    if scheme not in _CACHES_BY_SCHEME:
+        raise ImproperlyConfigured(
+            f"CACHE_URL {url!r} is not understood; leave it empty (the database), or use redis://host:6379/0, "
+            "unix:///path/redis.sock?db=0, memcached://host:11211, file:///folder or locmem://."
+        )
+    return _CACHES_BY_SCHEME[scheme](url)
+
+
+def _redis_cache(url):
+    # Django's RedisCache, with the `redis` client package (a dependency in pyproject.toml).
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
         # Redis on a unix socket (the same machine): unix:///run/redis/redis.sock?db=0.
-        parts = urlsplit(url)
         if parts.netloc or not parts.path.startswith("/"):
             raise ImproperlyConfigured(
                 f"CACHE_URL {url!r} needs an absolute socket path, e.g. unix:///run/redis.sock."
             )
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if scheme in ("memcached", "pymemcache"):
-        # Needs the `pymemcache` client package (not a dependency: install it where Memcached is used).
-        hosts = url.split("://", 1)[1].strip("/")
-        servers = [host.strip() for host in hosts.split(",") if host.strip()]
-        if not servers:
-            raise ImproperlyConfigured(f"CACHE_URL {url!r} has no server; use memcached://host:11211.")
-        for server in servers:
-            host, _, port = server.rpartition(":")
-            if not host or not port.isdigit():
-                raise ImproperlyConfigured(f"CACHE_URL server {server!r} must be host:port, e.g. cache:11211.")
-        return {
-            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
-            "LOCATION": servers if len(servers) > 1 else servers[0],
-        }
-    if scheme == "file":
-        # A folder on local disk, shared by every worker of one server (not by several servers).
-        folder = url[len("file://") :]
-        if not folder.startswith("/"):
-            raise ImproperlyConfigured(f"CACHE_URL {url!r} needs an absolute folder, e.g. file:///var/cache/mp.")
-        return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": folder,
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
-    raise ImproperlyConfigured(
-        f"CACHE_URL {url!r} is not understood; leave it empty (the database), or use redis://host:6379/0, "
-        "unix:///path/redis.sock?db=0, memcached://host:11211, file:///folder or locmem://."
-    )
+    elif not parts.hostname:
+        raise ImproperlyConfigured(f"CACHE_URL {url!r} has no host; use redis://host:6379/0.")
+    try:
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"CACHE_URL {url!r} has a port that is not a number.") from None
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+def _memcached_cache(url):
+    # Needs the `pymemcache` client package (not a dependency: install it where Memcached is used).
+    servers = [host.strip() for host in url.split("://", 1)[1].strip("/").split(",") if host.strip()]
+    if not servers:
+        raise ImproperlyConfigured(f"CACHE_URL {url!r} has no server; use memcached://host:11211.")
+    for server in servers:
+        host, _, port = server.rpartition(":")
+        if not host or not port.isdigit():
+            raise ImproperlyConfigured(f"CACHE_URL server {server!r} must be host:port, e.g. cache:11211.")
+    location = servers if len(servers) > 1 else servers[0]
+    return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": location}
+
+
+def _file_cache(url):
+    # A folder on local disk, shared by every worker of one server (not by several servers).
+    folder = url[len("file://") :]
+    if not folder.startswith("/"):
+        raise ImproperlyConfigured(f"CACHE_URL {url!r} needs an absolute folder, e.g. file:///var/cache/mp.")
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": folder,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+
+
+def _locmem_cache(url):
+    # One cache per process: for tests (tests/testenv.py), never for a site with several workers.
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:] or "many-paths"}
+
+
+_CACHES_BY_SCHEME = {
+    "redis": _redis_cache,
+    "rediss": _redis_cache,
+    "unix": _redis_cache,
+    "memcached": _memcached_cache,
+    "pymemcache": _memcached_cache,
+    "file": _file_cache,
+    "locmem": _locmem_cache,
+}
 
 
 def replicas_from_urls(value, *, conn_max_age=0):

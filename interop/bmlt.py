@@ -655,49 +655,84 @@ def _type_resolver(envelope_formats):
 
 
 def item_record(item, position, *, resolve, warnings):
+    """One GetSearchResults meeting as a Record, or RecordError saying what is wrong with it."""
     if not isinstance(item, dict):
         raise RecordError(f"a meeting must be a JSON object, not {type(item).__name__}.")
-    key = _string(item, "id_bigint")
+    key, name = _string(item, "id_bigint"), _string(item, "meeting_name")
     if not key:
         raise RecordError("id_bigint is missing.")
-    name = _string(item, "meeting_name")
     if not name:
         raise RecordError("meeting_name is missing.")
+    start, end = _start_and_end(item)
+    venue = _string(item, "venue_type")
+    if venue and venue not in ATTENDANCE_BY_VENUE:
+        raise RecordError(f"venue_type {venue[:10]!r} is not 1 (in person), 2 (virtual) or 3 (hybrid).")
+    attendance = ATTENDANCE_BY_VENUE.get(venue, "")
+    place = _place(item, attendance)
+    return Record(
+        position=position,
+        external_key=key,
+        slug_hint=f"{name} {key}",
+        name=name[:200],
+        weekday=_weekday(item) - 1,
+        start_time=start,
+        end_time=end,
+        timezone=_string(item, "time_zone"),
+        place=place if (place.full_address() or place.latitude is not None) else None,
+        attendance=attendance,
+        conference_url=_string(item, "virtual_meeting_link"),
+        conference_url_notes=_string(item, "virtual_meeting_additional_info")[:300],
+        conference_phone=_string(item, "phone_meeting_number")[:100],
+        type_codes=_type_codes(item, position, key, resolve=resolve, warnings=warnings),
+        notes=_string(item, "comments"),
+    )
+
+
+def _weekday(item):
     weekday = _string(item, "weekday_tinyint")
     # isdecimal, not isdigit (int() refuses "²"), and short (int() refuses thousands of digits).
     if not (weekday.isdecimal() and len(weekday) <= 9) or not 1 <= int(weekday) <= 7:
         raise RecordError(f"weekday_tinyint {weekday[:10]!r} is not a weekday (1 = Sunday to 7 = Saturday).")
+    return int(weekday)
+
+
+def _start_and_end(item):
+    """(start, end or None): BMLT gives a start and a duration."""
     hours, minutes = _clock_value(_string(item, "start_time"), "start_time")
     if hours > 23:
         raise RecordError("start_time must be before 24:00.")
-    start = dt.time(hours, minutes)
-    end = None
     duration = _string(item, "duration_time")
-    if duration:
-        d_hours, d_minutes = _clock_value(duration, "duration_time")
-        total = d_hours * 60 + d_minutes
-        if 0 < total < 24 * 60:
-            end_minutes = (hours * 60 + minutes + total) % (24 * 60)
-            end = dt.time(end_minutes // 60, end_minutes % 60)
-    venue = _string(item, "venue_type")
-    if venue and venue not in ATTENDANCE_BY_VENUE:
-        raise RecordError(f"venue_type {venue[:10]!r} is not 1 (in person), 2 (virtual) or 3 (hybrid).")
+    if not duration:
+        return dt.time(hours, minutes), None
+    d_hours, d_minutes = _clock_value(duration, "duration_time")
+    total = d_hours * 60 + d_minutes
+    if not 0 < total < 24 * 60:
+        return dt.time(hours, minutes), None
+    end_minutes = (hours * 60 + minutes + total) % (24 * 60)
+    return dt.time(hours, minutes), dt.time(end_minutes // 60, end_minutes % 60)
+
+
+def _type_codes(item, position, key, *, resolve, warnings):
+    """Our type codes for the meeting's formats (keys, and shared ids through world_id); unknown keys warned of."""
     codes, unknown = [], []
-    keys = [k.strip() for k in _string(item, "formats").split(",") if k.strip()]
-    for format_key in keys:
+    for format_key in (k.strip() for k in _string(item, "formats").split(",") if k.strip()):
         code = resolve(format_key)
         (codes if code else unknown).append(code or format_key)
-    for format_id in [k.strip() for k in _string(item, "format_shared_id_list").split(",") if k.strip()]:
-        code = resolve(format_id, by_id=True)
-        if code:
+    for format_id in (k.strip() for k in _string(item, "format_shared_id_list").split(",") if k.strip()):
+        if code := resolve(format_id, by_id=True):
             codes.append(code)
     unknown = [k for k in unknown if k not in ("VM", "HY")]
     if unknown:
         warnings.append(Rejection(position, key, f"formats ignored (no matching type): {', '.join(unknown)}"))
-    latitude, longitude = _string(item, "latitude"), _string(item, "longitude")
+    return list(dict.fromkeys(codes))
+
+
+def _coordinates(item):
+    """(latitude, longitude), or (None, None) for none: BMLT writes 0,0 for "unknown"."""
     try:
-        latitude = float(latitude) if latitude else None
-        longitude = float(longitude) if longitude else None
+        latitude, longitude = (
+            float(text) if (text := _string(item, name)) else None for name in ("latitude", "longitude")
+        )
     except ValueError:
         raise RecordError("latitude and longitude must be numbers.") from None
     if not all(math.isfinite(value) for value in (latitude, longitude) if value is not None):
@@ -706,13 +741,16 @@ def item_record(item, position, *, resolve, warnings):
     if latitude is not None and longitude is not None and (abs(latitude) > 90 or abs(longitude) > 180):
         raise RecordError("latitude or longitude is out of range.")
     if not latitude and not longitude:
-        # BMLT writes 0,0 for "unknown".
-        latitude = longitude = None
+        return None, None
     if (latitude is None) != (longitude is None):
         raise RecordError("give both latitude and longitude, or neither.")
-    attendance = ATTENDANCE_BY_VENUE.get(venue, "")
+    return latitude, longitude
+
+
+def _place(item, attendance):
+    latitude, longitude = _coordinates(item)
     street = _string(item, "location_street")
-    place = Place(
+    return Place(
         name=_string(item, "location_text"),
         address=street,
         city=_string(item, "location_municipality"),
@@ -724,23 +762,6 @@ def item_record(item, position, *, resolve, warnings):
         # A virtual meeting's town is only its "origin"; it is not a place to go.
         approximate=attendance == Attendance.ONLINE or not street,
         notes=_string(item, "location_info"),
-    )
-    return Record(
-        position=position,
-        external_key=key,
-        slug_hint=f"{name} {key}",
-        name=name[:200],
-        weekday=int(weekday) - 1,
-        start_time=start,
-        end_time=end,
-        timezone=_string(item, "time_zone"),
-        place=place if (place.full_address() or latitude is not None) else None,
-        attendance=attendance,
-        conference_url=_string(item, "virtual_meeting_link"),
-        conference_url_notes=_string(item, "virtual_meeting_additional_info")[:300],
-        conference_phone=_string(item, "phone_meeting_number")[:100],
-        type_codes=list(dict.fromkeys(codes)),
-        notes=_string(item, "comments"),
     )
 
 

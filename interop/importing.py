@@ -206,6 +206,22 @@ def _reasons(error):
     return " ".join(error.messages)
 
 
+def _attendance(record, *, specific, closed):
+    """How people attend a record that does not say: from its street address and its ways to join."""
+    has_join = bool(record.conference_url or record.conference_phone)
+    if specific and has_join:
+        # A closed building plus a link is an online meeting (TSML: TC + ONL = online).
+        return Attendance.ONLINE if closed else Attendance.HYBRID
+    if specific:
+        return Attendance.IN_PERSON
+    if has_join:
+        return Attendance.ONLINE
+    raise RecordError(
+        "Neither a street address (to attend in person) nor a conference link or phone (to join "
+        "online): nobody could attend this meeting as listed."
+    )
+
+
 def _gazetteer_place(place):
     """The centre of a place's ZIP code, else of its city, from the offline gazetteer; or None."""
     found = places.by_postal_code(place.postal_code) if place.postal_code else None
@@ -406,24 +422,10 @@ class _Writer:
             raise RecordError(unstorable)
         self.web_link_only(record)
         zone = self.resolve_timezone(record)
-        has_join = bool(record.conference_url or record.conference_phone)
         codes = list(dict.fromkeys(record.type_codes))
         closed = TEMPORARILY_CLOSED_CODE in codes
         specific = record.place is not None and record.place.is_specific()
-        attendance = record.attendance
-        if not attendance:
-            if specific and has_join:
-                # A closed building plus a link is an online meeting (TSML: TC + ONL = online).
-                attendance = Attendance.ONLINE if closed else Attendance.HYBRID
-            elif specific:
-                attendance = Attendance.IN_PERSON
-            elif has_join:
-                attendance = Attendance.ONLINE
-            else:
-                raise RecordError(
-                    "Neither a street address (to attend in person) nor a conference link or phone (to join "
-                    "online): nobody could attend this meeting as listed."
-                )
+        attendance = record.attendance or _attendance(record, specific=specific, closed=closed)
         status = Status.TEMPORARILY_CLOSED if closed and attendance == Attendance.IN_PERSON else Status.ACTIVE
         location = None
         if record.place is not None and (specific or attendance != Attendance.ONLINE):

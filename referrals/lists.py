@@ -22,6 +22,7 @@ SEPARATOR = "-"
 VERIFICATION, MEDICATION_FRIENDLY = "attendance-verification", "medication-friendly"
 BADGE_TYPES = [MEDICATION_FRIENDLY, VERIFICATION]
 
+
 class InvalidList(ValueError):
     """A list address that is not one we could have made."""
 
