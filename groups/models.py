@@ -72,12 +72,6 @@ class ProgramStatus(models.TextChoices):
 
 
 class ProgramQuerySet(models.QuerySet):
-    def for_people_in_recovery(self):
-        return self.filter(audience=Audience.RECOVERY)
-
-    def for_family(self):
-        return self.filter(audience=Audience.FAMILY)
-
     def with_meeting_counts(self):
         """These programs as a list, each with meeting_count, online_count and in_person_count set.
 

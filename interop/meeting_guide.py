@@ -460,8 +460,3 @@ def feed_chunks(meetings, *, base_url, chunk_size=1000):
         yield text if first else "," + text
         first = False
     yield "]"
-
-
-def feed_items(meetings, *, base_url):
-    writer = FeedWriter(base_url=base_url)
-    return [item for items in writer.batches(meetings, 1000) for item in items]

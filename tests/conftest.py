@@ -15,6 +15,14 @@ BASE_DIR = Path(__file__).resolve().parents[1]
 REDIS_SERVER = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # MD5 hashes a password in microseconds where the production hasher takes a fifth of a second on purpose:
+    # the suite signs volunteers in thousands of times (as healthchecks does in its tests).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # The cache (e.g. "is demo data loaded?") must not carry state from one test to the next.

@@ -13,7 +13,7 @@ from meetings.models import MeetingType
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "meeting_types.json"
-DATA = Path(settings.BASE_DIR) / "meetings" / "data"
+DATA = Path(settings.BASE_DIR) / "interop" / "data"
 
 # Our code -> the Meeting Guide code it must carry ("" = no Meeting Guide code).
 REQUIRED = {
@@ -43,7 +43,7 @@ REQUIRED = {
 
 
 def meeting_guide_types():
-    return json.loads((DATA / "meeting-guide-types.json").read_text(encoding="utf-8"))
+    return json.loads((DATA / "spec-types.json").read_text(encoding="utf-8"))
 
 
 def bmlt_world_ids():
