@@ -1,4 +1,7 @@
-"""Structured logs: one JSON object a line, for log collectors (LOG_FORMAT=json)."""
+"""Structured logs: one JSON object a line, for log collectors (LOG_FORMAT=json), and no query string in any line.
+
+Kept rather than a JSON-logging package: one small formatter, and the query-string filter must sit in it anyway.
+"""
 
 import json
 import logging

@@ -9,6 +9,9 @@ response setting one is passed through untouched.
 A page is fresh during the minute it was made in ("starts in 5 min" stays true). In the next minute, the
 first request to ask makes it again, and requests arriving meanwhile get the previous minute's page rather
 than all making it at once: a popular page is never more than a minute behind, and never makes a crowd wait.
+
+Kept rather than Django's cache_page, which would serve a page up to its timeout (not "this minute"), let
+every request of a new minute make the page at once, and cache responses that set cookies (Vary: Cookie).
 """
 
 import hashlib

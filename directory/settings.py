@@ -1,4 +1,8 @@
-"""Settings for Many Paths, read from the environment (see .env.example)."""
+"""Settings for Many Paths, read from the environment (see .env.example).
+
+The small env_* readers are kept rather than a settings package: each fails loudly, naming the variable, on a
+value it cannot read (DEBUG=ture is an error, not False), in a dozen lines.
+"""
 
 import os
 from pathlib import Path

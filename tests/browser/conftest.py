@@ -118,6 +118,8 @@ def site(request, browser, django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from pytest_django.live_server_helper import LiveServer
 
+    from django.db import connections
+
     from demo.data import demo_seed
     from meetings.models import Meeting
 
@@ -138,6 +140,9 @@ def site(request, browser, django_db_setup, django_db_blocker):
         server.stop()
         call_command("flush", interactive=False, verbosity=0)
         cache.clear()
+        # Code running while Playwright's sync API is up has a context (and so a database connection) of its
+        # own; left open, PostgreSQL refused to drop the test database "being accessed by other users".
+        connections.close_all()
 
 
 @pytest.fixture
