@@ -54,13 +54,19 @@ check-deploy:
 	  [load(app, name) for name, app in get_commands().items()]"; \
 	echo "check-deploy: ok"
 
-# The suite on the embedded SQLite database (the browser tests run once, in the PostgreSQL pass).
+# The tests run on as many processes as the machine has cores (pytest-xdist), each test file on one of them.
+PYTEST := $(PY) -m pytest -n auto --dist loadfile
+# On the embedded SQLite too: the apps whose SQL differs by database (the clock and keyword search, the
+# importers, migrations, the generators' bulk SQL). Views, the admin, volunteers and the browser run once, on
+# PostgreSQL, the production database.
+SQLITE_TESTS := tests/core tests/meetings tests/search tests/interop tests/demo
+
 test-sqlite: setup
-	$(PY) -m pytest --ignore=tests/browser
+	$(PYTEST) $(SQLITE_TESTS)
 
 # The whole suite, browser tests included, on a real PostgreSQL started from the machine's binaries in a temp dir.
 test-postgres: setup
-	scripts/with-postgres $(PY) -m pytest
+	scripts/with-postgres $(PYTEST)
 
 test: lint migrations-check check-deploy test-sqlite test-postgres
 
