@@ -129,7 +129,7 @@ DATABASES = {
 # On PostgreSQL, no statement of an anonymous public request may run longer than this (milliseconds); one
 # that does is cancelled and the visitor gets a 503 "try again" page. So no request can hold a worker for
 # long. The admin, signed-in volunteers and management commands (imports) are not limited. 0 turns it off.
-# The longest legitimate statement is the whole directory's feed: about 3.5 s at 250,000 meetings.
+# The default leaves room for the longest legitimate statement, the whole directory's feed.
 PUBLIC_STATEMENT_TIMEOUT_MS = env_int("PUBLIC_STATEMENT_TIMEOUT_MS", 5000)
 if PUBLIC_STATEMENT_TIMEOUT_MS < 0:
     raise ImproperlyConfigured(

@@ -125,11 +125,10 @@ SOONEST = 3
 # Meetings ranked per program by the database, before the exact (DST-aware) order is computed; the
 # margin covers a DST change in the coming week, which moves a zone's meetings by an hour.
 CANDIDATES = 12
-# The soonest meetings are looked for in the next few hours first: one range of the covering index on
-# utc_start (about 9,000 entries at 250,000 meetings, a few ms), where ranking every fitting meeting of the
-# week read up to all of them (seconds). Only programs with fewer than SOONEST there are ranked over the
-# week, which reads all their meetings: cheap for a small program, about 30 ms for NA's 40,000 when few of
-# them fit (men's, medication-friendly, in person). Longer windows cost more than they saved.
+# The soonest meetings are looked for in the next few hours first: one short range of the covering index on
+# utc_start, where ranking every fitting meeting of the week reads up to all of them. Only programs with
+# fewer than SOONEST there are ranked over the week, which reads all their meetings: cheap for a small
+# program. Longer windows cost more than they saved (docs/performance.md, "Measurements behind the code").
 WINDOW_HOURS = 6
 # How many active meetings each program has of each kind the answers ask about, kept as long as the
 # program counts (groups.models.MEETING_COUNTS_SECONDS): a program with none is not looked for at all

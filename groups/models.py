@@ -85,8 +85,8 @@ class ProgramQuerySet(models.QuerySet):
         return programs
 
 
-# Counting the listed meetings of every program at each request read every meeting (about 300 ms at
-# 250,000), so the program pages read counts kept in the shared cache instead. Nothing clears them early
+# Counting the listed meetings of every program at each request reads every meeting, so the program pages
+# read counts kept in the shared cache instead. Nothing clears them early
 # (imports write in bulk, without signals): a count is at most MEETING_COUNTS_SECONDS old. A new or removed
 # meeting is in or out of the lists at once; only the numbers (and page boundaries) wait.
 MEETING_COUNTS_SECONDS = 5 * 60

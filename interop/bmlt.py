@@ -48,7 +48,7 @@ AUTO_RADIUS_START_KM = 10.0
 HALF_EARTH_KM = math.pi * EARTH_RADIUS_KM
 DEFAULT_DURATION = "01:00:00"
 # How many values each list parameter may hold: far above what a client sends, and low enough that the longest
-# lists cost under a second at 250,000 meetings (bench/hostile_bench.py; the worst is every format excluded).
+# lists stay cheap at the world's size (bench/hostile_bench.py; the worst is every format excluded).
 # A longer list is answered with 400, not silently cut.
 MAX_VALUES = {
     # crouton and the BMLT map send the meetings of a saved list or a map view: a few hundred at most. 1,000
@@ -245,8 +245,8 @@ def _by_formats(params, meetings):
         raise BadRequest("formats_comparison_operator must be AND or OR.")
     if include:
         # Each format a condition on the row's own copy of its type ids (Meeting.type_ids), as the search page
-        # reads it: a join of the link table per format took 11 s for 150 formats on PostgreSQL and was a 500
-        # beyond 63 on SQLite (its limit of 64 tables in a join).
+        # reads it: a join of the link table per format grew without bound on PostgreSQL and failed beyond 63
+        # on SQLite (its limit of 64 tables in a join).
         meetings = meetings.having_types(include) if operator == "AND" else meetings.having_any_type(include)
     return meetings.without_types(exclude) if exclude else meetings
 
@@ -274,7 +274,7 @@ def _by_text(params, meetings):
         raise BadRequest("SearchString must not contain a NUL character.")
     # BMLT ignores a string shorter than three characters unless it is a number. The search page's keyword
     # search: every word in the meeting's name or notes or naming its program, group or place, found by index
-    # (the whole text in any of five columns across a join read every meeting: 2 to 4 s at 250,000).
+    # (the whole text in any of five columns across a join read every meeting).
     return meetings.matching(text) if len(text) >= 3 or text.isdigit() else meetings
 
 

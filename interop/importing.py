@@ -518,7 +518,7 @@ class _Writer:
         links = [through(meeting_id=m.pk, meetingtype_id=type_id) for m, ids in new for type_id in ids]
         through.objects.bulk_create(links, batch_size=1000)
         # The feed's own "updated" is kept (a round trip keeps it); save() would set it to now (auto_now),
-        # and bulk_update's CASE expression costs seconds at 10,000 rows, so this is one plain statement.
+        # and bulk_update's CASE expression grows with the rows it updates, so this is one plain statement.
         ops = connection.ops
         sql = f"UPDATE {ops.quote_name(Meeting._meta.db_table)} SET {ops.quote_name('updated')} = %s WHERE id = %s"
         with connection.cursor() as cursor:

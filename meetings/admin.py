@@ -54,8 +54,8 @@ SEARCH_MAX_IDS = 1000
 
 def search_condition(model, search_fields, word):
     """The Q for one search word: one of the search fields matches it."""
-    # Django's search tests one condition over the joined tables on every row: at 250,000 meetings that
-    # read them all (0.7-1.4 s a search). Here each table is searched on its own (trigram-indexed on
+    # Django's search tests one condition over the joined tables on every row, which reads them all. Here
+    # each table is searched on its own (trigram-indexed on
     # PostgreSQL, migration 0008), a related one reaching the rows through its foreign key's index, in one
     # query of at most SEARCH_MAX_IDS + 1 ids. A rare word ("springfield") is then matched by that list,
     # which the database sorts and counts at once; given the conditions, it misjudged how many rows match
@@ -98,8 +98,8 @@ class SplitSearchMixin:
 class FromEitherEndPaginator(Paginator):
     """A paginator that reads a page in the second half of a long list backwards, from the list's end."""
 
-    # OFFSET makes the database read and throw away every row before the page: the last of 5,000 pages of
-    # meetings read all 250,000 first (0.6-1.6 s). Read in the reverse order, the same page skips none.
+    # OFFSET makes the database read and throw away every row before the page: the last page of a long list
+    # reads the whole table first. Read in the reverse order, the same page skips none.
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -121,11 +121,10 @@ class LargeListMixin:
     """List pages that stay quick over tables of a hundred thousand rows and more (meetings, venues, groups)."""
 
     # Not list_select_related: PostgreSQL joins the related rows to every matching row before it sorts, so
-    # a page sorted by a column (name, last updated) joined all 250,000 meetings to their program to keep
-    # 50: 490 ms against 135 ms for the meetings alone (EXPLAIN ANALYZE). Related names or Prefetch objects.
+    # a page sorted by a column (name, last updated) joined every meeting to its program to keep 50; the
+    # page's rows are read afterwards instead. Related names or Prefetch objects.
     list_prefetch_related = ()
-    # Each row costs 1-2 ms to render: 50 rows instead of Django's 100 took 100 ms off the meeting and change
-    # request lists.
+    # Rendering a row is the costly part of an admin list: half Django's 100 a page.
     list_per_page = 50
     # "5 results (250,000 total)" counts the whole table again on each filtered or searched page.
     show_full_result_count = False
@@ -200,8 +199,8 @@ class RegionListFilter(admin.SimpleListFilter):
     """Meetings in a region or a place inside it, as scopes read regions; "No region": online or unplaced."""
 
     # The sidebar shows one level of the region tree at a time: the top regions (a volunteer's own), then
-    # the chosen region's parents and the regions inside it. Listing every region with a meeting read
-    # 20,000 metro areas for each page (0.9 s, and a 1.2 MB page, at 250,000 meetings).
+    # the chosen region's parents and the regions inside it. Listing every region with a meeting read every
+    # metro area of the world for each page.
 
     title = "region"
     parameter_name = "region"
@@ -312,8 +311,8 @@ class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, HistoryAd
     form = MeetingAdminForm
     scope_method = "meetings"
     scoped_foreign_keys = {"program": "programs", "location": "locations", "group": "groups"}
-    # "Show counts" counted each filter's choices over every meeting in scope, and asked for each region's
-    # places one region at a time: 30 s and 958 queries for a volunteer with one state.
+    # "Show counts" counts each filter's choices over every meeting in scope, and asks for each region's
+    # places one region at a time: far too slow for a volunteer with a whole state.
     show_facets = admin.ShowFacets.NEVER
     list_display = [
         "name",
@@ -388,8 +387,8 @@ class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, HistoryAd
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """What changed in each version on the history page, the types of all of them read in one query."""
-        # simple_history compares the types of each pair of versions with two queries of its own (200 for a
-        # page of 100 versions, 0.7 s); the other fields it compares in memory, as here.
+        # simple_history compares the types of each pair of versions with two queries of its own, two per
+        # version; the other fields it compares in memory, as here.
         records = list(historical_records)
         links = Meeting.history.model.types.model.objects.filter(history__in=records)
         types = defaultdict(list)

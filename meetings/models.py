@@ -338,8 +338,8 @@ class Meeting(models.Model):
     )
     types = models.ManyToManyField(MeetingType, blank=True, related_name="meetings")
     # A copy of `types` as ",4,17," (MeetingType ids). Type filters read it from the row, or from the
-    # covering index, instead of probing the link table once per candidate meeting: that probe was most of
-    # a type search at 250,000 meetings. Kept in step by the m2m_changed signal (admin, .set(), .add()),
+    # covering index, instead of probing the link table once per candidate meeting (most of a type search's
+    # time in a large directory). Kept in step by the m2m_changed signal (admin, .set(), .add()),
     # by MeetingType deletion, and by the bulk writers (importer, demo data, generator) themselves.
     type_ids = models.CharField(max_length=1000, blank=True, default="", editable=False)
     notes = models.TextField(blank=True)

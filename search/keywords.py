@@ -2,9 +2,9 @@
 
 A word's programs, groups and places are looked up first, in their own (small, or trigram-indexed) tables,
 and the meeting is then matched by their ids. A condition that joins four tables and tests each row of the
-join cannot use any index: a rare word ("Springfield", a group's name) then read every meeting, 0.5–1 s at
-250,000. With ids, PostgreSQL combines indexes (the trigram indexes of migration 0008 on names and notes,
-the foreign keys' indexes on the ids) and reads only the matching meetings.
+join cannot use any index: a rare word ("Springfield", a group's name) then read every meeting. With ids,
+PostgreSQL combines indexes (the trigram indexes of migration 0008 on names and notes, the foreign keys'
+indexes on the ids) and reads only the matching meetings.
 
 A word that names very many places or groups (a common word: "hope", "church") keeps the join for that
 part instead of a list of thousands of ids; such a word matches so many meetings that the search reads

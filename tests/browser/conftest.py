@@ -116,9 +116,8 @@ def site(request, browser, django_db_setup, django_db_blocker):
     """
     from django.core.cache import cache
     from django.core.management import call_command
-    from pytest_django.live_server_helper import LiveServer
-
     from django.db import connections
+    from pytest_django.live_server_helper import LiveServer
 
     from demo.data import demo_seed
     from meetings.models import Meeting
