@@ -1,11 +1,15 @@
 """Gunicorn settings, read from the environment: `gunicorn -c gunicorn.conf.py` (see docs/deploy.md)."""
 
 import os
+import sys
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
-# gunicorn puts the project's directory (its working directory, --chdir) on the path before reading this file.
-from directory.logging import NoQueryStrings
+# The project's directory, for the import below: the `gunicorn` command (unlike `python -m gunicorn`) reads this
+# file before it puts its working directory on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from directory.logging import NoQueryStrings  # noqa: E402
 
 
 def _env_int(name, default):

@@ -3,8 +3,11 @@
 Sorting every matching meeting to show the first 25 is the slow part of a large directory, and so is
 counting them. So the count is kept for a minute, and a page of "soonest first" is read one of two ways:
 
-- few matches (fewer than SORT_IN_FULL_BELOW): sorted whole by their next start (`sorted_by_next_start`);
-- many: read in the order of the clock index (`read_in_start_order`), which stops after the page.
+- read in the order of the clock index (`read_in_start_order`), which stops after the page: the way for
+  every search whose conditions the index itself holds (time, day, types, program, attendance);
+- sorted whole by their next start (`sorted_by_next_start`) when another index finds the few matches: the
+  venues of a place, or the ids a rare keyword names. Reading the clock index in order would test
+  thousands of its entries against a condition it does not hold.
 """
 
 import hashlib
@@ -16,7 +19,8 @@ from core.time import MINUTES_PER_WEEK
 from search.clock import Clock, intersect_pieces
 from search.rows import load_rows
 
-# Below this many matches, sorting them all costs less than reading the index in order.
+# A keyword matching fewer meetings than this is found by its own indexes and sorted whole; a commoner one is
+# checked while the clock index is read in order, where a page of matches comes early.
 SORT_IN_FULL_BELOW = 5000
 # A count a minute old is good enough; only "now" and "today" change with the clock.
 COUNT_SECONDS = 60
@@ -49,12 +53,18 @@ class SearchResults:
             ordered = self.queryset.order_by("distance_km", "weekday", "start_time", "pk")
         elif order == "day":
             ordered = self.queryset.in_day_order()
-        elif self.count() < SORT_IN_FULL_BELOW or not self.clock.order_is_exact:
+        elif self.found_by_another_index() or not self.clock.order_is_exact:
             return sorted_by_next_start(self.queryset, self.clock, offset, limit)
         else:
             limit = max(0, min(limit, self.count() - offset))
             return read_in_start_order(self.queryset, self.clock, offset, limit, self.filterset.window)
         return list(ordered.values_list("pk", flat=True)[offset : offset + limit])
+
+    def found_by_another_index(self):
+        """Whether the matches are found through an index of their own: a place's venues, or a keyword
+        that names few enough meetings to be found by its ids and trigram indexes (search.keywords)."""
+        keyword = self.filterset.form.cleaned_data.get("q")
+        return self.filterset.place is not None or (bool(keyword) and self.count() < SORT_IN_FULL_BELOW)
 
 
 def count_key(query, now):

@@ -34,3 +34,28 @@ def test_threads_from_the_environment_use_threaded_workers(monkeypatch):
 def test_a_bad_thread_count_stops_with_the_variables_name(monkeypatch, value):
     with pytest.raises(SystemExit, match="GUNICORN_THREADS"):
         load(monkeypatch, GUNICORN_THREADS=value)
+
+
+def test_the_gunicorn_command_reads_the_config_from_any_directory(tmp_path):
+    # The `gunicorn` script (unlike `python -m gunicorn`) reads the config before its working directory is on
+    # the path: the config's own import of directory.logging must still work, as it does on a server.
+    import os
+    import subprocess
+    import sys
+
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "check-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(
+        [str(gunicorn), "-c", str(CONFIG), "--chdir", str(CONFIG.parent), "--check-config"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

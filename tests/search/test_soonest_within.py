@@ -91,10 +91,7 @@ def test_only_today_alone_narrows_the_window(week_of_meetings):
     assert plain.window is None
 
 
-def test_the_later_runs_of_a_wrapping_today_are_each_one_range(week_of_meetings, monkeypatch):
-    from search import paging
-
-    monkeypatch.setattr(paging, "SORT_IN_FULL_BELOW", 0)  # read in start order however few the matches
+def test_the_later_runs_of_a_wrapping_today_are_each_one_range(week_of_meetings):
     now = MOMENTS[1]  # Sunday 10:00 UTC: today's stretch is (Saturday 07:00, Monday 13:00]
     window = Clock.at(now).today_window()
     assert len(window) == 2
@@ -109,11 +106,7 @@ def test_the_later_runs_of_a_wrapping_today_are_each_one_range(week_of_meetings,
         assert '"utc_start" >= ' in sql and '"utc_start" < ' in sql, sql
 
 
-@pytest.mark.parametrize("sort_in_full_below", [0, 10**9])
-def test_the_search_page_under_today_gives_the_full_sort(week_of_meetings, sort_in_full_below, monkeypatch):
-    from search import paging
-
-    monkeypatch.setattr(paging, "SORT_IN_FULL_BELOW", sort_in_full_below)
+def test_the_search_page_under_today_gives_the_full_sort(week_of_meetings):
     now = MOMENTS[1]
     request = RequestFactory().get("/meetings/", {"day": "today"})
     filterset, page, errors = run_search(request, now=now)

@@ -1,0 +1,58 @@
+"""Soonest first reads the clock index in order, except when another index finds the matches (a place's venues,
+a rare keyword's ids): then the few found are sorted whole. Either way the page is the full sort's."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from search import paging
+from search.views import run_search
+from tests.factories import make_location, make_meeting, make_program
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 6, 17, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def meetings():
+    program = make_program()
+    for n in range(30):
+        # A zone without daylight saving: its recorded offset holds whenever the test runs.
+        make_meeting(program=program, name=f"Hope {n}" if n % 3 else f"Serenity {n}", weekday=n % 7, timezone="UTC")
+    far = make_location(latitude=61.2, longitude=-149.9, timezone="UTC")
+    make_meeting(program=program, name="Far away", location=far, timezone="UTC")
+
+
+def search(query):
+    with CaptureQueriesContext(connection) as captured:
+        filterset, page, errors = run_search(RequestFactory().get("/meetings/", query), now=NOW)
+    assert not errors, errors
+    sql = [q["sql"] for q in captured.captured_queries]
+    sorted_whole = any("CASE WHEN" in statement and "ORDER BY" in statement for statement in sql)
+    return [m.name for m in page.object_list], sorted_whole, filterset
+
+
+@pytest.mark.parametrize("query", [{}, {"day": "today"}, {"now": "6"}, {"program": "program-x"}][:3])
+def test_a_search_the_clock_index_holds_is_read_in_its_order(meetings, query):
+    names, sorted_whole, filterset = search(query)
+    assert not sorted_whole
+    assert names == [m.name for m in filterset.qs.soonest_first(NOW)][:25]
+
+
+def test_a_place_is_found_by_its_venues_and_sorted_whole(meetings):
+    names, sorted_whole, filterset = search({"near": "19104", "radius": "50"})
+    assert sorted_whole and "Far away" not in names
+    assert names == [m.name for m in filterset.qs.soonest_first(NOW)][:25]
+
+
+def test_a_keyword_naming_few_meetings_is_sorted_whole_and_a_common_one_read_in_order(meetings, monkeypatch):
+    _names, sorted_whole, _ = search({"q": "serenity"})
+    assert sorted_whole
+    monkeypatch.setattr(paging, "SORT_IN_FULL_BELOW", 5)
+    names, sorted_whole, filterset = search({"q": "hope"})
+    assert not sorted_whole
+    assert names == [m.name for m in filterset.qs.soonest_first(NOW)][:25]
