@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
@@ -152,3 +153,48 @@ def key_types():
         for meeting_type in MeetingType.objects.filter(code__in=[VERIFICATION, MEDICATION_FRIENDLY])
     }
     return [found[code] for code in BADGE_TYPES if code in found]
+
+
+class PageWithList:
+    """The current page's address with its list replaced, keeping every other parameter (filters, page).
+
+    The rest of the query string is encoded once, so a page of results can make a link per meeting cheaply;
+    the result is the same as replacing `list` in a copy of request.GET and encoding it.
+    """
+
+    def __init__(self, request):
+        query = request.GET.copy()
+        # Setting it keeps `list` where it was in the query string, or puts it last.
+        query["list"] = ""
+        before, after = (
+            QueryDict(mutable=True, encoding=query.encoding),
+            QueryDict(mutable=True, encoding=query.encoding),
+        )
+        target = before
+        for name, values in query.lists():
+            if name == "list":
+                target = after
+                continue
+            target.setlist(name, values)
+        self.path = request.path
+        self.before, self.after = before.urlencode(), after.urlencode()
+
+    def url(self, referral):
+        # A token is digits and dashes, which URL encoding leaves as they are.
+        token = f"list={referral.token}" if referral.ids else ""
+        encoded = "&".join(part for part in (self.before, token, self.after) if part)
+        return f"{self.path}?{encoded}" if encoded else self.path
+
+
+class ListLinks:
+    """The visitor's list (the page's `list` parameter) and this page's address with a meeting added or removed."""
+
+    def __init__(self, request):
+        self.list = parse_leniently(request.GET.get("list", ""))
+        self.page = PageWithList(request)
+
+    def add(self, meeting):
+        return self.page.url(self.list.with_meeting(meeting.pk))
+
+    def remove(self, meeting):
+        return self.page.url(self.list.without_meeting(meeting.pk))

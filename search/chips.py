@@ -39,16 +39,8 @@ def _filter_values(query, form):
 
 
 def _choice_labels(form, choices):
-    """{field name: {value: label}}: database choices from the cached lists, so naming a filter runs no query."""
-    labels = {
-        "program": dict(choices["program"]),
-        "language": dict(choices["language"]),
-        "type": {value: label for _category, items in choices["type"] for value, label in items},
-    }
-    for name, field in form.fields.items():
-        if name not in labels and hasattr(field, "choices"):
-            labels[name] = {str(value): label for value, label in field.choices if value != ""}
-    return labels
+    """{field name: {value: label}} from the cached lists, so naming a filter runs no query."""
+    return {name: dict(items) for name, items in choices.items() if name != "type_groups"}
 
 
 def _label(form, name):

@@ -1,5 +1,7 @@
 """The one FilterSet of meeting search, shared by the search page and its JSON API."""
 
+import functools
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,15 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from core import places
 from core.geo import KM_PER_MILE
 from core.time import validate_timezone
-from groups.models import Abstinence, Approach, Audience, GenderFocus, Medication, Program, SpiritualBasis
-from meetings.models import Attendance, MeetingType, Weekday
+from groups.models import Abstinence, Approach, Audience, GenderFocus, Medication, SpiritualBasis
+from meetings.models import Attendance, Weekday
+from search import vocabulary
 from search.clock import Clock, intersect_pieces, time_of_day_q
 
 MAX_RADIUS = 500  # km or miles: wider than a metro area is not "near"
 DEFAULT_RADIUS = 25
 MAX_HOURS = 24
-# How many values a repeated parameter may hold: a visitor ticks a few boxes, a longer list is a script. Each
-# is checked before any value is looked up, and answered with the form's error (400).
+# How many values a repeated parameter may hold: a visitor ticks a few boxes, a longer list is a script. It is
+# answered with the form's error (400); no value is looked up in the database (see `program` below).
 MAX_PROGRAMS = 30  # the directory has 19; ticking every one is the same as ticking none
 MAX_TYPES = 20  # "all must match", and a meeting has a handful of types (at most 7 in generated data)
 MAX_DAYS = 8  # "today" and the seven days of the week
@@ -36,19 +39,6 @@ def max_values(limit):
             )
 
     return validate
-
-
-class CappedModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
-    """Checks its validators (the cap on how many) before it looks the values up, not after."""
-
-    def clean(self, value):
-        if value:
-            self.run_validators(value)
-        return super().clean(value)
-
-
-class CappedModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = CappedModelMultipleChoiceField
 
 
 def _known(choices):
@@ -88,10 +78,11 @@ def validate_tz(value):
 
 class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Keyword"), method="filter_keyword", max_length=100)
-    program = CappedModelMultipleChoiceFilter(
+    # Programs, types and languages are checked against the process's copy of the vocabularies
+    # (search.vocabulary), not looked up in the database on every search.
+    program = django_filters.MultipleChoiceFilter(
         label=_("Program"),
-        queryset=Program.objects.order_by("name"),
-        to_field_name="slug",
+        choices=vocabulary.program_choices,
         method="filter_programs",
         widget=forms.CheckboxSelectMultiple,
         validators=[max_values(MAX_PROGRAMS)],
@@ -144,25 +135,25 @@ class MeetingFilter(django_filters.FilterSet):
     )
     # Place, radius, order and time zone act together: see filter_queryset() and search.paging.
     near = django_filters.CharFilter(label=_("Near (city or US ZIP code)"), method="together", max_length=100)
-    lat = django_filters.NumberFilter(method="together", min_value=-90, max_value=90, widget=forms.HiddenInput)
-    lng = django_filters.NumberFilter(method="together", min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = django_filters.NumberFilter(
+        label=_("Latitude"), method="together", min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    lng = django_filters.NumberFilter(
+        label=_("Longitude"), method="together", min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
     radius = django_filters.NumberFilter(label=_("Within"), method="together", min_value=0.1, max_value=MAX_RADIUS)
     unit = django_filters.ChoiceFilter(
         label=_("Unit"), method="together", choices=[("mi", _("miles")), ("km", _("km"))], empty_label=None
     )
-    type = CappedModelMultipleChoiceFilter(
+    type = django_filters.MultipleChoiceFilter(
         label=_("Meeting types (all must match)"),
+        choices=vocabulary.type_choices,
         method="filter_types",
-        to_field_name="code",
-        queryset=MeetingType.objects.exclude(category=MeetingType.Category.LANGUAGE),
         widget=forms.CheckboxSelectMultiple,
         validators=[max_values(MAX_TYPES)],
     )
-    language = django_filters.ModelChoiceFilter(
-        label=_("Language"),
-        method="filter_types",
-        to_field_name="code",
-        queryset=MeetingType.objects.filter(category=MeetingType.Category.LANGUAGE).order_by("name"),
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=vocabulary.language_choices, method="filter_types", empty_label=None
     )
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
@@ -195,6 +186,11 @@ class MeetingFilter(django_filters.FilterSet):
     def more_filters_chosen(self):
         return any(self.data.get(name) for name in self.MORE_FILTERS)
 
+    def get_form_class(self):
+        """The search form's class, built once: django-filter builds a class and all 25 of its fields anew for
+        every search (the form still copies its fields for each search, as every Django form does)."""
+        return _form_class(type(self))
+
     @property
     def place(self):
         return getattr(self.form, "place", None) if self.is_valid() else None
@@ -221,15 +217,15 @@ class MeetingFilter(django_filters.FilterSet):
     def filter_keyword(self, queryset, name, value):
         return queryset.matching(value)
 
-    def filter_programs(self, queryset, name, value):
-        # By id, not by slug through a join: the id is in the clock index that soonest first reads. (None
-        # chosen cleans to an empty queryset, which django-filter does not count as empty.)
-        chosen = [program.pk for program in value]
-        return queryset.filter(program__in=chosen) if chosen else queryset
+    def filter_programs(self, queryset, name, slugs):
+        # By id, not by slug through a join: the id is in the clock index that soonest first reads.
+        ids = vocabulary.program_ids_by_slug()
+        return queryset.filter(program__in=[ids[slug] for slug in slugs if slug in ids])
 
-    def filter_types(self, queryset, name, value):
-        chosen = [value] if isinstance(value, MeetingType) else value  # `language` gives one, `type` several
-        return queryset.having_types([meeting_type.pk for meeting_type in chosen])
+    def filter_types(self, queryset, name, codes):
+        ids = vocabulary.type_ids_by_code()
+        chosen = [codes] if isinstance(codes, str) else codes  # `language` gives one, `type` several
+        return queryset.having_types([ids[code] for code in chosen if code in ids])
 
     def filter_attendance(self, queryset, name, value):
         if value == Attendance.HYBRID:
@@ -257,3 +253,10 @@ class MeetingFilter(django_filters.FilterSet):
 
     def _narrow(self, pieces):
         self.window = intersect_pieces(self.window, pieces)
+
+
+@functools.cache
+def _form_class(filterset_class):
+    """What FilterSet.get_form_class() builds, from the class's filters (every one of which has a label)."""
+    fields = {name: filter_.field for name, filter_ in filterset_class.base_filters.items()}
+    return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.geo import KM_PER_MILE, distance_km
 from core.time import CLOCK_24H, clock, get_zone, local_datetime, next_start, zone_city
-from meetings.models import Meeting
+from meetings.models import Attendance, Meeting, Weekday
 from meetings.querysets import parse_type_ids
 from search.vocabulary import vocabulary_for
 
@@ -29,9 +30,12 @@ ROW_FIELDS = (
 
 @dataclass
 class Row:
+    weekday: str  # its day, in the page's language
+    attendance: str  # "In person", "Online", "Hybrid..."
     start: object  # the next start, an aware datetime in the meeting's zone
     in_progress: bool
     starts_in: int | None  # minutes, when it starts soon
+    starts_in_label: str  # "Starts in 12 min"
     local_label: str  # "7:00 PM EST"
     zone_city: str
     visitor_label: str  # "Tuesday 9:00 AM your time", for an online meeting in another zone
@@ -64,13 +68,22 @@ def load_rows(ids, place=None):
 def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
     """Attach a Row to each meeting of a page as `meeting.row` (no queries: everything is loaded)."""
     visitor_zone = get_zone(visitor_tz) if visitor_tz else None
+    # Named once per page: Model.get_FOO_display() builds its dictionary of choices at every call.
+    weekdays, attendances = dict(Weekday.choices), dict(Attendance.choices)
     for meeting in meetings:
         state = occurrence_state(meeting, now)
-        start = state["start"]
+        start, minutes = state["start"], state["minutes_until"]
+        soon = 0 <= minutes <= SOON_MINUTES
         meeting.row = Row(
+            weekday=str(weekdays[meeting.weekday]),
+            attendance=str(attendances[meeting.attendance]),
             start=start,
             in_progress=state["in_progress"],
-            starts_in=state["minutes_until"] if 0 <= state["minutes_until"] <= SOON_MINUTES else None,
+            starts_in=minutes if soon else None,
+            starts_in_label=ngettext("Starts in %(minutes)s min", "Starts in %(minutes)s min", minutes)
+            % {"minutes": minutes}
+            if soon
+            else "",
             local_label=f"{clock(start)} {start.tzname()}",
             zone_city=zone_city(meeting.timezone),
             visitor_label=_visitor_label(meeting, start, visitor_zone),

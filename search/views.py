@@ -1,7 +1,7 @@
 """The search page and its JSON API: one FilterSet, a page of its results, their rows."""
 
 from django.core.paginator import InvalidPage, Paginator
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from search.chips import active_filters
 from search.filters import MeetingFilter
 from search.paging import SearchResults
 from search.rows import annotate_rows, as_json
-from search.vocabulary import use_cached_choices
+from search.vocabulary import choice_lists
 
 PAGE_SIZE = 25
 # A search's state fits in far fewer characters; a longer query string is a mistake or an attack.
@@ -44,7 +44,7 @@ def form_errors(form):
 
 def search(request):
     filterset, page, errors = run_search(request)
-    choices = use_cached_choices(filterset.form)
+    choices = choice_lists(filterset.form)
     context = {
         "filter": filterset,
         "form": filterset.form,
@@ -52,8 +52,18 @@ def search(request):
         "errors": errors,
         "active": active_filters(request.GET, filterset.form, choices),
         "choices": choices,
+        "detail_query": detail_query(request),
     }
     return render(request, "search/search.html", context, status=400 if errors else 200)
+
+
+def detail_query(request):
+    """The query string a result's link carries to the meeting's page: the visitor's zone and list, nothing else."""
+    keep = QueryDict(mutable=True)
+    for name in ("tz", "list"):
+        if request.GET.get(name):
+            keep[name] = request.GET[name]
+    return f"?{keep.urlencode()}" if keep else ""
 
 
 def search_api(request):

@@ -1,9 +1,10 @@
-"""The vocabularies a search page shows on every request (programs and meeting types), kept across requests.
+"""The vocabularies a search page shows and checks on every request (programs and meeting types), kept across
+requests in each process.
 
-Programs and meeting types change a few times a year, yet every search page lists them all as choices and
-names them in its rows: reading them once in a while instead of on every page saves three queries a page
-and a join per row. Saving or deleting one through Django (the admin, loaddata) forgets them at once; bulk
-writes (imports, generators) and other servers' copies catch up within the timeouts below.
+Programs and meeting types change a few times a year, yet every search page lists them all as choices,
+checks the ones chosen, and names them in its rows: a copy kept in each process saves queries on every page
+and a join per row. Saving or deleting one through Django (the admin, loaddata) forgets the copies at once;
+bulk writes (imports, generators) and other servers' copies catch up within TYPES_TIMEOUT.
 """
 
 from dataclasses import dataclass
@@ -17,51 +18,72 @@ from django.utils.translation import get_language
 from groups.models import Program
 from meetings.models import MeetingType
 
-CHOICES_KEY = "search-choices-3"
-CHOICES_TIMEOUT = 300
 # The token naming the current copy of the vocabularies in each process (see _current).
 TYPES_KEY = "search-types-token"
 TYPES_TIMEOUT = 60
+# Fields whose choices come from the database, through the process's copy of the vocabularies.
+VOCABULARY_FIELDS = ("program", "type", "language")
+
+
+def program_choices():
+    """(slug, name) of every program, by name: the search's program choices."""
+    programs = sorted(_current().programs.values(), key=lambda program: program.name)
+    return [(program.slug, program.name) for program in programs]
+
+
+def type_choices():
+    """(code, name in the page's language) of the meeting types other than languages, in the model's order."""
+    return [(code, label) for _category, items in type_groups() for code, label in items]
+
+
+def type_groups():
+    """[(category, [(code, name)])] of the meeting types other than languages, in the model's order."""
+    categories, groups = dict(MeetingType.Category.choices), {}
+    for meeting_type in _current().types.values():
+        if meeting_type.category != MeetingType.Category.LANGUAGE:
+            category = str(categories.get(meeting_type.category, meeting_type.category))
+            groups.setdefault(category, []).append((meeting_type.code, meeting_type.display_name))
+    return list(groups.items())
+
+
+def language_choices():
+    """(code, name) of the language meeting types, by name, after the empty choice ("any language")."""
+    languages = [t for t in _current().types.values() if t.category == MeetingType.Category.LANGUAGE]
+    return [("", "")] + [(t.code, t.display_name) for t in sorted(languages, key=lambda t: t.name)]
+
+
+def type_ids_by_code():
+    """{code: id} of every meeting type."""
+    return {meeting_type.code: pk for pk, meeting_type in _current().types.items()}
+
+
+def program_ids_by_slug():
+    """{slug: id} of every program."""
+    return {program.slug: pk for pk, program in _current().programs.items()}
 
 
 def choice_lists(form):
-    """{"program", "language": [(value, label)], "type": [(category, [(value, label)])]} in this language,
-    as the form fields' own choices give them (the fields still validate against the database)."""
+    """{field name: [(value, label)]} of every choice field of the search form, in the page's language and as
+    plain text, and "type_groups": the form is drawn from these, reading no table."""
     language = get_language() or ""
-    by_language = cache.get(CHOICES_KEY) or {}
-    lists = by_language.get(language)
-    if lists is None:
-        lists = by_language[language] = _build_choice_lists(form)
-        cache.set(CHOICES_KEY, by_language, CHOICES_TIMEOUT)
-    return lists
-
-
-def use_cached_choices(form):
-    """Give the widgets of the form's program and language fields their choices from choice_lists(), so
-    showing the form reads no table (the fields still validate against the database)."""
-    lists = choice_lists(form)
-    form.fields["program"].widget.choices = lists["program"]
-    form.fields["language"].widget.choices = [("", "")] + lists["language"]
-    return lists
-
-
-def _field_choices(field):
-    return [(str(getattr(value, "value", value)), str(label)) for value, label in field.choices if value != ""]
-
-
-def _build_choice_lists(form):
-    fields = form.fields
-    categories = dict(MeetingType.Category.choices)
-    type_field, groups = fields["type"], {}
-    # Grouped by category in the field's order (the model's: category, position, name).
-    for meeting_type in type_field.queryset:
-        label = str(categories.get(meeting_type.category, meeting_type.category))
-        groups.setdefault(label, []).append((meeting_type.code, str(type_field.label_from_instance(meeting_type))))
-    return {
-        "program": _field_choices(fields["program"]),
-        "type": list(groups.items()),
-        "language": _field_choices(fields["language"]),
+    fixed = _fixed_choices.get(language)
+    if fixed is None:
+        # The fields' own choices are lazily translated labels, the same for every page in a language.
+        fixed = _fixed_choices[language] = {
+            name: [(str(value), str(label)) for value, label in field.choices]
+            for name, field in form.fields.items()
+            if hasattr(field, "choices") and name not in VOCABULARY_FIELDS
+        }
+    groups = type_groups()
+    return fixed | {
+        "program": program_choices(),
+        "type": [choice for _category, items in groups for choice in items],
+        "type_groups": groups,
+        "language": language_choices(),
     }
+
+
+_fixed_choices = {}
 
 
 @dataclass(frozen=True)
@@ -110,9 +132,9 @@ def vocabulary_for(type_ids, program_ids):
 
 
 def forget_vocabularies(**kwargs):
-    cache.delete_many([CHOICES_KEY, TYPES_KEY])
-    # Again once the change is committed: a page rendered meanwhile may have cached the old lists.
-    transaction.on_commit(lambda: cache.delete_many([CHOICES_KEY, TYPES_KEY]), using=kwargs.get("using"))
+    cache.delete(TYPES_KEY)
+    # Again once the change is committed: a page read meanwhile may have kept the old vocabularies.
+    transaction.on_commit(lambda: cache.delete(TYPES_KEY), using=kwargs.get("using"))
 
 
 for _model in (Program, MeetingType):

@@ -1,5 +1,4 @@
 from django import template
-from django.http import QueryDict
 from django.utils import timezone
 
 from core.time import clock, next_start, zone_city
@@ -26,14 +25,3 @@ def meeting_time(meeting, now=None):
 @register.filter
 def zone_place(zone_name):
     return zone_city(zone_name)
-
-
-@register.simple_tag(takes_context=True)
-def detail_url(context, meeting):
-    """The meeting's page, carrying the visitor's zone and referral list along (nothing else)."""
-    request = context.get("request")
-    keep = QueryDict(mutable=True)
-    for name in ("tz", "list"):
-        if request is not None and request.GET.get(name):
-            keep[name] = request.GET[name]
-    return meeting.get_absolute_url() + (f"?{keep.urlencode()}" if keep else "")

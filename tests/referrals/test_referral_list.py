@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from meetings.models import Attendance, Status
 from referrals import lists as referrals
+from referrals.lists import ListLinks
 from tests.factories import make_location, make_meeting, make_program, make_type
 
 pytestmark = pytest.mark.django_db
@@ -288,28 +289,36 @@ class FakeMeeting:
 MEETING = FakeMeeting()
 
 
-def test_add_to_list_link_keeps_the_visitor_on_the_page_with_the_meeting_added():
-    url = render("{% add_to_list_link meeting %}", "/", list="3-5", page="2", program="smart")
+def links(path="/", **params):
+    return ListLinks(RequestFactory().get(path, params))
+
+
+def add_to_list(path="/", **params):
+    return render('{% load jinja %}{% jinja_include "referrals/add_to_list.html" %}', path, **params)
+
+
+def test_the_add_link_keeps_the_visitor_on_the_page_with_the_meeting_added():
+    url = links("/", list="3-5", page="2", program="smart").add(MEETING)
     assert url.startswith("/?")
     assert "list=3-5-7" in url and "page=2" in url and "program=smart" in url
-    assert "&amp;" in url  # escaped for an attribute
+    assert "&amp;" in add_to_list("/", list="3-5", page="2")  # escaped for an attribute
 
 
-def test_add_to_list_link_starts_a_list_when_there_is_none_or_it_is_malformed():
-    assert render("{% add_to_list_link meeting %}", "/meetings/x/") == "/meetings/x/?list=7"
-    assert render("{% add_to_list_link meeting %}", "/meetings/x/", list="abc") == "/meetings/x/?list=7"
+def test_the_add_link_starts_a_list_when_there_is_none_or_it_is_malformed():
+    assert links("/meetings/x/").add(MEETING) == "/meetings/x/?list=7"
+    assert links("/meetings/x/", list="abc").add(MEETING) == "/meetings/x/?list=7"
 
 
 def test_the_include_offers_to_add_or_shows_the_meeting_is_on_the_list():
-    html = render('{% include "referrals/includes/add_to_list.html" %}', "/", list="3")
+    html = add_to_list("/", list="3")
     assert 'href="/?list=3-7"' in html and "Add to referral list" in html
-    html = render('{% include "referrals/includes/add_to_list.html" %}', "/", list="3-7")
+    html = add_to_list("/", list="3-7")
     assert "On your list" in html and 'href="/?list=3"' in html
 
 
 def test_a_full_list_does_not_offer_to_add():
     full = "-".join(str(n) for n in range(100, 130))
-    html = render('{% include "referrals/includes/add_to_list.html" %}', "/", list=full)
+    html = add_to_list("/", list=full)
     assert "Your list is full" in html and "Add to referral list" not in html
 
 
