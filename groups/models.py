@@ -242,7 +242,7 @@ class Program(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("groups:program", args=[self.slug])
+        return reverse("groups:program", kwargs={"slug": self.slug})
 
     def listed_meetings(self):
         """The meetings shown on the program's page, in day order, ready for a Paginator."""

@@ -1,5 +1,6 @@
 """The one FilterSet of meeting search, shared by the search page and its JSON API."""
 
+import copy
 import functools
 
 import django_filters
@@ -41,8 +42,15 @@ def max_values(limit):
     return validate
 
 
+def _choices(*pairs):
+    """Fixed choices as a function: every search copies its filters and fields (copy.deepcopy), and a function
+    is copied for nothing where a list of lazily translated labels was copied whole."""
+    return lambda: list(pairs)
+
+
 def _known(choices):
-    return [(value, label) for value, label in choices if value != "unknown"]
+    """A program attribute's choices but "not verified", as a function (see _choices)."""
+    return lambda: [(value, label) for value, label in choices.choices if value != "unknown"]
 
 
 class MeetingSearchForm(forms.Form):
@@ -88,19 +96,19 @@ class MeetingFilter(django_filters.FilterSet):
         validators=[max_values(MAX_PROGRAMS)],
     )
     approach = django_filters.ChoiceFilter(
-        label=_("Approach"), field_name="program__approach", choices=_known(Approach.choices)
+        label=_("Approach"), field_name="program__approach", choices=_known(Approach)
     )
     spiritual_basis = django_filters.ChoiceFilter(
-        label=_("Spiritual basis"), field_name="program__spiritual_basis", choices=_known(SpiritualBasis.choices)
+        label=_("Spiritual basis"), field_name="program__spiritual_basis", choices=_known(SpiritualBasis)
     )
     abstinence = django_filters.ChoiceFilter(
-        label=_("Abstinence"), field_name="program__abstinence", choices=_known(Abstinence.choices)
+        label=_("Abstinence"), field_name="program__abstinence", choices=_known(Abstinence)
     )
     medication = django_filters.ChoiceFilter(
-        label=_("Program's medication stance"), field_name="program__medication", choices=_known(Medication.choices)
+        label=_("Program's medication stance"), field_name="program__medication", choices=_known(Medication)
     )
     gender_focus = django_filters.ChoiceFilter(
-        label=_("Program for"), field_name="program__gender_focus", choices=_known(GenderFocus.choices)
+        label=_("Program for"), field_name="program__gender_focus", choices=_known(GenderFocus)
     )
     audience = django_filters.ChoiceFilter(
         label=_("Audience"), field_name="program__audience", choices=Audience.choices
@@ -108,23 +116,25 @@ class MeetingFilter(django_filters.FilterSet):
     attendance = django_filters.ChoiceFilter(
         label=_("Attend"),
         method="filter_attendance",
-        choices=[
+        choices=_choices(
             (Attendance.IN_PERSON, _("In person (includes hybrid)")),
             (Attendance.ONLINE, _("Online (includes hybrid)")),
             (Attendance.HYBRID, _("Hybrid only")),
-        ],
+        ),
     )
     day = django_filters.MultipleChoiceFilter(
         label=_("Day"),
         method="filter_day",
         widget=forms.CheckboxSelectMultiple,
-        choices=[("today", _("Today"))] + [(str(value), label) for value, label in Weekday.choices],
+        choices=_choices(("today", _("Today")), *((str(value), label) for value, label in Weekday.choices)),
         validators=[max_values(MAX_DAYS)],
     )
     time_of_day = django_filters.ChoiceFilter(
         label=_("Time of day"),
         method="filter_time_of_day",
-        choices=[("morning", _("Morning")), ("midday", _("Midday")), ("evening", _("Evening")), ("night", _("Night"))],
+        choices=_choices(
+            ("morning", _("Morning")), ("midday", _("Midday")), ("evening", _("Evening")), ("night", _("Night"))
+        ),
     )
     starts_after = django_filters.TimeFilter(label=_("Starts at or after"), field_name="start_time", lookup_expr="gte")
     starts_before = django_filters.TimeFilter(
@@ -143,7 +153,7 @@ class MeetingFilter(django_filters.FilterSet):
     )
     radius = django_filters.NumberFilter(label=_("Within"), method="together", min_value=0.1, max_value=MAX_RADIUS)
     unit = django_filters.ChoiceFilter(
-        label=_("Unit"), method="together", choices=[("mi", _("miles")), ("km", _("km"))], empty_label=None
+        label=_("Unit"), method="together", choices=_choices(("mi", _("miles")), ("km", _("km"))), empty_label=None
     )
     type = django_filters.MultipleChoiceFilter(
         label=_("Meeting types (all must match)"),
@@ -159,7 +169,9 @@ class MeetingFilter(django_filters.FilterSet):
         label=_("Order"),
         method="together",
         empty_label=None,
-        choices=[("soonest", _("Soonest first")), ("distance", _("Nearest first")), ("day", _("By day and time"))],
+        choices=_choices(
+            ("soonest", _("Soonest first")), ("distance", _("Nearest first")), ("day", _("By day and time"))
+        ),
     )
     tz = django_filters.CharFilter(
         label=_("Your time zone"), method="together", max_length=64, validators=[validate_tz], widget=forms.HiddenInput
@@ -257,6 +269,8 @@ class MeetingFilter(django_filters.FilterSet):
 
 @functools.cache
 def _form_class(filterset_class):
-    """What FilterSet.get_form_class() builds, from the class's filters (every one of which has a label)."""
-    fields = {name: filter_.field for name, filter_ in filterset_class.base_filters.items()}
+    """What FilterSet.get_form_class() builds, from copies of the class's filters (every one of which has a
+    label): a filter keeps the field it made, and each search deep-copies the class's filters."""
+    filters = copy.deepcopy(filterset_class.base_filters)
+    fields = {name: filter_.field for name, filter_ in filters.items()}
     return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)

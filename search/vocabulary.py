@@ -7,7 +7,7 @@ and a join per row. Saving or deleting one through Django (the admin, loaddata) 
 bulk writes (imports, generators) and other servers' copies catch up within TYPES_TIMEOUT.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -37,13 +37,18 @@ def type_choices():
 
 
 def type_groups():
-    """[(category, [(code, name)])] of the meeting types other than languages, in the model's order."""
-    categories, groups = dict(MeetingType.Category.choices), {}
-    for meeting_type in _current().types.values():
-        if meeting_type.category != MeetingType.Category.LANGUAGE:
-            category = str(categories.get(meeting_type.category, meeting_type.category))
-            groups.setdefault(category, []).append((meeting_type.code, meeting_type.display_name))
-    return list(groups.items())
+    """[(category, [(code, name)])] of the meeting types other than languages, in the model's order (worked
+    out once per copy of the vocabulary and language: a search asks twice, to check and to draw)."""
+    vocabulary, language = _current(), get_language() or ""
+    groups = vocabulary.groups_by_language.get(language)
+    if groups is None:
+        categories, found = dict(MeetingType.Category.choices), {}
+        for meeting_type in vocabulary.types.values():
+            if meeting_type.category != MeetingType.Category.LANGUAGE:
+                category = str(categories.get(meeting_type.category, meeting_type.category))
+                found.setdefault(category, []).append((meeting_type.code, meeting_type.display_name))
+        groups = vocabulary.groups_by_language[language] = list(found.items())
+    return groups
 
 
 def language_choices():
@@ -92,6 +97,7 @@ class _Vocabulary:
     types: dict  # {id: MeetingType} in the model's order
     programs: dict  # {id: Program}
     missing: frozenset  # type ids found missing under this token
+    groups_by_language: dict = field(default_factory=dict)  # type_groups(), as each language names them
 
 
 _vocabulary = None
