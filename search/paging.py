@@ -7,18 +7,21 @@ counting them. So the count is kept for a minute, and a page of "soonest first" 
   every search whose conditions the index itself holds (time, day, types, program, attendance);
 - sorted whole by their next start (`sorted_by_next_start`) when another index finds the few matches: the
   venues of a place, or the ids a rare keyword names. Reading the clock index in order would test
-  thousands of its entries against a condition it does not hold.
+  thousands of its entries against a condition it does not hold. Only a window of the next hours is
+  sorted when it holds the page.
 """
 
 import hashlib
+import math
 
 from django.core.cache import cache
 from django.db.models import Q
 
 from core.time import MINUTES_PER_WEEK
-from search.clock import Clock, intersect_pieces
+from search.clock import MAX_DURATION_MINUTES, Clock, intersect_pieces
 from search.rows import load_rows
 
+HOURS_PER_WEEK = 7 * 24
 # A keyword matching fewer meetings than this is found by its own indexes and sorted whole; a commoner one is
 # checked while the clock index is read in order, where a page of matches comes early.
 SORT_IN_FULL_BELOW = 5000
@@ -54,7 +57,7 @@ class SearchResults:
         elif order == "day":
             ordered = self.queryset.in_day_order()
         elif self.found_by_another_index() or not self.clock.order_is_exact:
-            return sorted_by_next_start(self.queryset, self.clock, offset, limit)
+            return sorted_by_next_start(self.queryset, self.filterset.now, offset, limit, self.count())
         else:
             limit = max(0, min(limit, self.count() - offset))
             return read_in_start_order(self.queryset, self.clock, offset, limit, self.filterset.window)
@@ -76,10 +79,30 @@ def count_key(query, now):
     return "search-count:" + hashlib.sha256(repr((params, minute)).encode()).hexdigest()
 
 
-def sorted_by_next_start(queryset, clock, offset, limit):
-    """The ids of a page of every match sorted by its next start, exactly, meetings in progress first."""
-    ordered = queryset.annotate(minutes_until=clock.soonest_key()).order_by("minutes_until", "name", "pk")
-    return list(ordered.values_list("pk", flat=True)[offset : offset + limit])
+def sorted_by_next_start(queryset, now, offset, limit, total):
+    """The ids of a page of the matches sorted by their next start, meetings in progress first.
+
+    Every meeting outside "in progress or starting within H hours" sorts after every meeting inside it, so
+    when a window of the next hours holds the whole page, the page sorted from the window is exact, and
+    only the window's share of the matches is sorted; otherwise every match is.
+    """
+    wanted = max(0, min(limit, total - offset))
+    hours = window_hours(total, offset + limit)
+    if hours is not None:
+        soonest = queryset.current_or_starting_within(hours, now).soonest_first(now)
+        ids = list(soonest.values_list("pk", flat=True)[offset : offset + limit])
+        if len(ids) == wanted:
+            return ids
+    return list(queryset.soonest_first(now).values_list("pk", flat=True)[offset : offset + limit])
+
+
+def window_hours(total, needed):
+    """Hours ahead that should hold `needed` of `total` meetings spread over a week, three times over; None
+    when that window, with its look back for meetings in progress, would be the whole week."""
+    if total <= 0:
+        return None
+    hours = max(2, math.ceil(3 * needed * HOURS_PER_WEEK / total))
+    return hours if hours + MAX_DURATION_MINUTES / 60 < HOURS_PER_WEEK else None
 
 
 def read_in_start_order(queryset, clock, offset, limit, window=None):
@@ -97,24 +120,35 @@ def read_in_start_order(queryset, clock, offset, limit, window=None):
     00:00 is two ranges, and PostgreSQL, given their union beside a run's own range, scanned the whole table.
     """
     in_progress = clock.in_progress()
-    runs = [(queryset.filter(in_progress).order_by("name", "pk"), True)]
-    for this_run in ((clock.minute, MINUTES_PER_WEEK), (0, clock.minute)):
-        for start, end in intersect_pieces((this_run,), window):
-            later = queryset.filter(Q(utc_start__gte=start, utc_start__lt=end) & ~in_progress)
-            runs.append((later.order_by("utc_start", "name", "pk"), False))
+    pieces = [
+        piece
+        for this_run in ((clock.minute, MINUTES_PER_WEEK), (0, clock.minute))
+        for piece in intersect_pieces((this_run,), window)
+    ]
+
+    def run(index):
+        # Built only when reached: most pages end in the first run they read, and each queryset costs.
+        if index == 0:
+            return queryset.filter(in_progress).order_by("name", "pk")
+        start, end = pieces[index - 1]
+        later = queryset.filter(Q(utc_start__gte=start, utc_start__lt=end) & ~in_progress)
+        return later.order_by("utc_start", "name", "pk")
+
     ids, skip, needed = [], offset, limit
-    for index, (run, counted_first) in enumerate(runs):
+    last = len(pieces)
+    for index in range(last + 1):
         if not needed:
             break
-        if skip and counted_first:
-            size = run.count()
+        this_run = run(index)
+        if skip and index == 0:
+            size = this_run.count()
             if size <= skip:
                 skip -= size
                 continue
-        found = list(run.values_list("pk", flat=True)[skip : skip + needed])
+        found = list(this_run.values_list("pk", flat=True)[skip : skip + needed])
         ids += found
         needed -= len(found)
-        if needed and index < len(runs) - 1:
+        if needed and index < last:
             # A page short of its end starts the next run at its beginning, or past it by the run's size.
-            skip = skip - run.count() if skip and not found else 0
+            skip = skip - this_run.count() if skip and not found else 0
     return ids

@@ -56,3 +56,24 @@ def test_a_keyword_naming_few_meetings_is_sorted_whole_and_a_common_one_read_in_
     names, sorted_whole, filterset = search({"q": "hope"})
     assert not sorted_whole
     assert names == [m.name for m in filterset.qs.soonest_first(NOW)][:25]
+
+
+def serenity_ids(queryset, offset, limit, hours, monkeypatch):
+    monkeypatch.setattr(paging, "window_hours", lambda total, needed: hours)
+    with CaptureQueriesContext(connection) as captured:
+        ids = paging.sorted_by_next_start(queryset, NOW, offset, limit, queryset.count())
+    return ids, len(captured.captured_queries) - 1  # less the count
+
+
+def test_a_window_of_the_next_hours_that_holds_the_page_is_all_that_is_sorted(meetings, monkeypatch):
+    # Two of the ten Serenity meetings start within three hours of NOW (Wednesday 19:00 UTC).
+    queryset = run_search(RequestFactory().get("/meetings/", {"q": "serenity"}), now=NOW)[0].qs
+    expected = list(queryset.soonest_first(NOW).values_list("pk", flat=True))
+    assert serenity_ids(queryset, 0, 2, 3, monkeypatch) == (expected[:2], 1)
+
+
+def test_a_window_short_of_the_page_is_followed_by_the_whole_sort(meetings, monkeypatch):
+    queryset = run_search(RequestFactory().get("/meetings/", {"q": "serenity"}), now=NOW)[0].qs
+    expected = list(queryset.soonest_first(NOW).values_list("pk", flat=True))
+    assert serenity_ids(queryset, 0, 3, 3, monkeypatch) == (expected[:3], 2)
+    assert serenity_ids(queryset, 1, 25, 3, monkeypatch) == (expected[1:], 2)
