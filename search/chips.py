@@ -1,5 +1,5 @@
 """The active filters of a search, each with a link that drops it: the summary above the results and the
-empty state's suggestions (the markup is search/templates/search/includes/chips.html)."""
+empty state's suggestions (the markup is search/jinja2/search/results.html)."""
 
 from dataclasses import dataclass
 

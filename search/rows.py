@@ -1,6 +1,6 @@
 """What a result row shows beyond the model: its next start, live badges, the visitor's own time, distance.
 
-The markup is search/templates/search/includes/result_row.html; this module only works out the facts.
+The markup is search/jinja2/search/results.html; this module only works out the facts.
 """
 
 from dataclasses import dataclass
