@@ -292,8 +292,11 @@ class Program(models.Model):
         return any(source.get("confidence") in ("high", "medium") for source in self.sources_for(fact))
 
     def doubt(self, fact):
-        """Why a fact is not confirmed: the reason its best source gives, if any."""
-        return next((source["note"] for source in self.sources_for(fact) if source.get("note")), "")
+        """Why a fact is not confirmed: the reason its best source gives, if any, as a sentence."""
+        note = next((source["note"] for source in self.sources_for(fact) if source.get("note")), "")
+        if note and note[-1] not in '.!?)”"':
+            note += "."
+        return note[:1].upper() + note[1:]
 
     def note(self, fact):
         """What the value leaves out, in the page's language (English where no Spanish is written)."""
