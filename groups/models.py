@@ -203,9 +203,11 @@ class Program(models.Model):
     short_name = models.CharField(max_length=30, help_text="Abbreviation shown in lists, e.g. NA.")
     slug = models.SlugField(max_length=60, unique=True, help_text="Used in URLs and feeds; do not change.")
     description = models.TextField(help_text="What the program is, in plain and neutral words.")
-    description_es = models.TextField("description in Spanish", blank=True)
+    # Database defaults too, so that rows written by code that predates these fields (older migrations'
+    # models, as the migration tests use) are stored with them empty.
+    description_es = models.TextField("description in Spanish", blank=True, db_default="")
     what_to_expect = models.TextField(blank=True, help_text="What a newcomer can expect at a first meeting.")
-    what_to_expect_es = models.TextField("what to expect, in Spanish", blank=True)
+    what_to_expect_es = models.TextField("what to expect, in Spanish", blank=True, db_default="")
     website = models.URLField(blank=True, help_text="Official website; leave blank if not verified.")
     founded = models.CharField(
         max_length=80, blank=True, help_text='When it began, as sources give it, e.g. "1935" or "c. 2017–2018".'
@@ -225,7 +227,7 @@ class Program(models.Model):
     substances = models.CharField(max_length=20, choices=Substances, default=Substances.UNKNOWN)
     status = models.CharField(max_length=20, choices=ProgramStatus, default=ProgramStatus.ACTIVE)
     status_note = models.CharField(max_length=300, blank=True, help_text="Why the status is uncertain.")
-    status_note_es = models.CharField("status note in Spanish", max_length=300, blank=True)
+    status_note_es = models.CharField("status note in Spanish", max_length=300, blank=True, db_default="")
     sources = models.JSONField(
         default=list,
         blank=True,
@@ -236,6 +238,7 @@ class Program(models.Model):
     )
     notes = models.JSONField(
         default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
         blank=True,
         help_text='What a fact\'s value leaves out, in words: {attribute: {"en": text, "es": text}}.',
     )
