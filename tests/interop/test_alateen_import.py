@@ -7,7 +7,7 @@ import pytest
 from groups.models import Program
 from interop.importing import program_type_codes
 from interop.sources import feed_import
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingType
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,18 @@ def test_only_al_anon_reads_codes_its_own_way():
     assert program_type_codes(["young-people", "open"], "al-anon") == ["alateen", "open"]
     assert program_type_codes(["young-people", "open"], "aa") == ["young-people", "open"]
     assert program_type_codes(["young-people"], "nar-anon") == ["young-people"]
+
+
+def test_al_anons_own_feed_names_alateen_y_and_the_whole_feed_does_not(client, reference_data):
+    from tests.factories import make_meeting
+
+    al_anon = Program.objects.get(slug="al-anon")
+    alateen, young = (MeetingType.objects.get(code=code) for code in ("alateen", "young-people"))
+    make_meeting(program=al_anon, name="Courage Alateen", types=[alateen])
+    make_meeting(program=Program.objects.get(slug="aa"), name="Young and Sober", types=[young])
+    own = json.loads(b"".join(client.get("/programs/al-anon/meetings.json").streaming_content))
+    assert [(item["name"], item["types"]) for item in own] == [("Courage Alateen", ["Y"])]
+    whole = {
+        item["name"]: item["types"] for item in json.loads(b"".join(client.get("/meetings.json").streaming_content))
+    }
+    assert whole == {"Courage Alateen": [], "Young and Sober": ["Y"]}
