@@ -396,6 +396,7 @@ class ProgramPlan:
     long_share: float = 0.3  # share of 90-minute meetings
     family: bool = False
     extra_types: tuple = ()  # on every meeting
+    alateen: float = 0.0  # share of Al-Anon groups that are Alateen groups
 
 
 # fmt: off
@@ -405,7 +406,7 @@ PROGRAMS = (
     ProgramPlan("na", 17, 0.1, TIMES_TWELVE, DAYS_BIG, FORMATS_NA, open_share=0.6, women=0.07, men=0.05, lgbtq=0.03,
                 young=0.04, spanish=0.03, medication=0.1, secular=0.02, verification=0.22),
     ProgramPlan("al-anon", 9, 0.18, TIMES_FAMILY, DAYS_MED, FORMATS_FAMILY, open_share=0.4, women=0.04, men=0.03,
-                lgbtq=0.02, spanish=0.03, child=0.05, long_share=0.1, family=True),
+                lgbtq=0.02, spanish=0.03, child=0.05, long_share=0.1, family=True, alateen=0.06),
     ProgramPlan("smart-recovery", 7, 0.35, TIMES_SKILLS, DAYS_MED, FORMATS_TOOLS, women=0.04, medication=1.0,
                 secular=1.0, verification=0.15, long_share=0.6),
     ProgramPlan("celebrate-recovery", 4, 0.05, TIMES_CR, DAYS_SMALL, FORMATS_CR, metros=US_METROS, hybrid=0.08,
@@ -441,6 +442,12 @@ PROGRAMS = (
                 medication=0.5, extra_types=("dual-diagnosis",)),
     ProgramPlan("sos", 0.5, 0.3, TIMES_SKILLS, DAYS_SMALL, FORMATS_TOOLS, metros=("los-angeles", "nyc", "denver"),
                 online_zones=[(LA_TZ, 3), (NY, 1)], medication=0.15, secular=1.0),
+    # Named in the seed documents: CDA meets mostly in Maryland and Delaware (Philadelphia is the nearest metro
+    # here); Co-Anon began in Los Angeles. Neither's online meetings are confirmed, so all meet in person.
+    ProgramPlan("cda", 0.3, 0.0, TIMES_TWELVE, DAYS_SMALL, FORMATS_12, metros=("philadelphia",), hybrid=0.0,
+                open_share=0.5),
+    ProgramPlan("co-anon", 0.3, 0.0, TIMES_FAMILY, DAYS_SMALL, FORMATS_FAMILY, metros=("los-angeles", "nyc"),
+                hybrid=0.0, open_share=0.3, family=True),
 )
 # fmt: on
 PROGRAM_PLANS = {plan.slug: plan for plan in PROGRAMS}
@@ -451,6 +458,8 @@ DEMO_PROGRAM_SLUGS = tuple(plan.slug for plan in PROGRAMS)
 # ---------------------------------------------------------------------------------------------------
 
 DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+# A group with a Spanish name gets Spanish day names ("Grupo Libertad – Lunes").
+DAY_NAMES_ES = ["Domingo", "Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado"]
 
 TWELVE_STEP_NAMES = [
     "Serenity Seekers",
@@ -788,6 +797,8 @@ PLACE_NAMES = {
     "sos": lambda rng, where: f"SOS {where}",
     "moderation-management": lambda rng, where: f"Moderation Management {where}",
     "celebrate-recovery": lambda rng, where: f"Celebrate Recovery {where}",
+    "cda": lambda rng, where: f"CDA {where} Group",
+    "co-anon": lambda rng, where: f"Co-Anon {where} Family Group",
 }
 
 
@@ -899,6 +910,8 @@ class _Builder:
         rng = self.rng
         if french:
             return rng.choice(FRENCH_NAMES)
+        if "alateen" in flags:
+            return f"{rng.choice(AL_ANON_NAMES)} Alateen"
         if spanish and program.slug in ("aa", "na", "ca", "al-anon"):
             name = rng.choice(SPANISH_NAMES)
             return f"{name} Al-Anon" if program.slug == "al-anon" else name
@@ -975,6 +988,8 @@ class _Builder:
             flags.append("young-people")
         if program.secular and rng.random() < program.secular:
             flags.append("secular")
+        if program.alateen and rng.random() < program.alateen:
+            flags.append("alateen")
         spanish_chance = program.spanish + (0.3 if spanish_area and program.spanish else 0)
         if rng.random() < spanish_chance:
             flags.append("spanish")
@@ -1117,7 +1132,8 @@ class _Builder:
 
     def _day_name(self, name, days, day):
         if len(days) > 1 and "Daily" not in name and self.rng.random() < 0.3:
-            return f"{name} – {DAY_NAMES[day]}"
+            spanish = name.startswith(tuple(SPANISH_NAMES))
+            return f"{name} – {(DAY_NAMES_ES if spanish else DAY_NAMES)[day]}"
         return name
 
     def _day_notes(self, shared, venue, attendance):

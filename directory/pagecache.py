@@ -23,6 +23,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from directory.languages import prefers_spanish
+
 CACHED_STATUSES = (200, 400)  # a bad search gets the same 400 page for everyone too
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
 REFRESH_LOCK_SECONDS = 30  # if the request making a page dies, another one takes over after this
@@ -32,7 +34,9 @@ def page_cache_key(request):
     # The whole address, scheme and host too: a page may hold absolute links built from them (the API's
     # "url"), so a request by another allowed host name, or with another X-Forwarded-Proto, is another page
     # and cannot hand its links to the next visitor. Hosts are limited by ALLOWED_HOSTS, so keys stay few.
-    raw = f"{request.method}|{get_language()}|{request.build_absolute_uri()}"
+    # The English front page offers the Spanish site to a browser preferring Spanish: two versions of it.
+    offer = "es-offer" if request.path == "/" and prefers_spanish(request) else ""
+    raw = f"{request.method}|{get_language()}|{offer}|{request.build_absolute_uri()}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -6,9 +6,12 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.time import get_zone, next_start
+from core import places
+from core.geo import KM_PER_MILE
+from core.time import clock, get_zone, next_start, validate_timezone, zone_city
 from groups.models import (
     MEETING_COUNTS_SECONDS,
     Audience,
@@ -31,6 +34,7 @@ class FinderForm(forms.Form):
         choices=[
             ("self", _("For yourself (or a patient): changing one's own drinking or drug use")),
             ("family", _("For someone who cares about a person who drinks or uses drugs")),
+            ("teen", _("For a teenager affected by someone else's drinking (Alateen)")),
         ],
         required=False,
         widget=forms.RadioSelect,
@@ -65,20 +69,68 @@ class FinderForm(forms.Form):
     )
     attendance = forms.ChoiceField(
         label=_("In person or online?"),
-        choices=[("in_person", _("In person")), ("online", _("Online")), ("either", _("Either"))],
+        choices=[("in_person", _("In person")), ("online", _("Online only")), ("either", _("Either"))],
         required=False,
         widget=forms.RadioSelect,
     )
+    near = forms.CharField(
+        label=_("Where is the person? (city or US ZIP code)"),
+        help_text=_("Meetings in person are looked for near this place; leave it empty for online meetings only."),
+        max_length=100,
+        required=False,
+    )
+    # The time zone of a person with no place given: the browser's (static/js/finder.js). With a place, the
+    # place's zone is the person's, whoever fills in the form (a clinician may sit in another zone).
+    tz = forms.CharField(label=_("Time zone"), max_length=64, required=False, validators=[], widget=forms.HiddenInput)
+
+    # Questions asked with a choice of answers (the radio buttons); near and tz are drawn on their own.
+    CHOICE_QUESTIONS = ("who", "substances", "basis", "medication", "gender", "attendance")
+
+    def clean_tz(self):
+        value = self.cleaned_data.get("tz", "")
+        if value:
+            try:
+                validate_timezone(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a time zone we know. Leave it out, or use a name such as America/New_York."),
+                    params={"value": value[:64]},
+                ) from None
+        return value
+
+    def clean(self):
+        data = super().clean()
+        # The place is kept on the form (as on the search page), not in the answers.
+        self.place = None
+        if data.get("near"):
+            self.place = places.resolve(data["near"])
+            if self.place is None:
+                self.add_error(
+                    "near",
+                    _("We could not find “%(place)s”. Try a US ZIP code or a city name.") % {"place": data["near"]},
+                )
+        return data
+
+    @property
+    def zone(self):
+        """The person's zone: the place's (where the person is), else the one given (the browser's), else None."""
+        data = getattr(self, "cleaned_data", {})
+        place = getattr(self, "place", None)
+        name = (place.timezone if place else "") or data.get("tz")
+        return get_zone(name) if name else None
 
 
 # Why a program fits, one plain sentence per matching answer, keyed by (question, program value).
 REASONS = {
     ("who", Audience.RECOVERY): _("It is for people who want to change their own drinking or drug use."),
     ("who", Audience.FAMILY): _("It is for family and friends of someone who drinks or uses drugs."),
+    ("who_teen", "alateen"): _("Its Alateen meetings are for teenagers; only those are shown."),
     ("substances", Substances.ALCOHOL): _("It focuses on alcohol."),
     ("substances", Substances.DRUGS): _("It focuses on drugs."),
     ("substances", Substances.ANY): _("It welcomes people whatever the substance or behaviour."),
+    ("substances", Substances.ALCOHOL_AND_DRUGS): _("It is for alcohol and other drugs."),
     ("basis", SpiritualBasis.SPIRITUAL): _("It is spiritual: a higher power of your own understanding."),
+    ("basis", SpiritualBasis.NON_THEISTIC): _("It is a spiritual practice without a higher power."),
     ("basis", SpiritualBasis.RELIGIOUS): _("It is religious."),
     ("basis", SpiritualBasis.SECULAR): _("It is secular: no higher power is involved."),
     ("medication", Medication.WELCOMING): _(
@@ -89,6 +141,10 @@ REASONS = {
     ),
     ("medication", Medication.VARIES): _(
         "Its official stance is neutral and welcome varies from meeting to meeting, "
+        "so only its meetings marked medication-friendly are shown."
+    ),
+    ("medication", Medication.RESTRICTED): _(
+        "Its literature restricts members on medication (see the program's page), "
         "so only its meetings marked medication-friendly are shown."
     ),
     ("gender", GenderFocus.WOMEN): _("It is for women."),
@@ -104,12 +160,21 @@ REASONS = {
 FITS = {
     ("who", "self"): ("audience", [Audience.RECOVERY]),
     ("who", "family"): ("audience", [Audience.FAMILY]),
-    ("substances", "alcohol"): ("substances", [Substances.ALCOHOL, Substances.ANY]),
-    ("substances", "drugs"): ("substances", [Substances.DRUGS, Substances.ANY]),
-    ("basis", "spiritual"): ("spiritual_basis", [SpiritualBasis.SPIRITUAL, SpiritualBasis.RELIGIOUS]),
+    # Alateen is part of Al-Anon: a family program fits through its meetings of the type "Alateen".
+    ("who", "teen"): ("audience", [Audience.FAMILY]),
+    ("substances", "alcohol"): ("substances", [Substances.ALCOHOL, Substances.ALCOHOL_AND_DRUGS, Substances.ANY]),
+    ("substances", "drugs"): ("substances", [Substances.DRUGS, Substances.ALCOHOL_AND_DRUGS, Substances.ANY]),
+    ("basis", "spiritual"): (
+        "spiritual_basis",
+        [SpiritualBasis.SPIRITUAL, SpiritualBasis.NON_THEISTIC, SpiritualBasis.RELIGIOUS],
+    ),
     ("basis", "secular"): ("spiritual_basis", [SpiritualBasis.SECULAR]),
-    # A program whose welcome "varies" fits only through its meetings marked medication-friendly.
-    ("medication", "yes"): ("medication", [Medication.WELCOMING, Medication.INDIVIDUAL_CHOICE, Medication.VARIES]),
+    # A program whose welcome "varies", or whose literature restricts members on medication, fits only through
+    # its meetings marked medication-friendly.
+    ("medication", "yes"): (
+        "medication",
+        [Medication.WELCOMING, Medication.INDIVIDUAL_CHOICE, Medication.VARIES, Medication.RESTRICTED],
+    ),
     # A program for everyone fits only through its women-only (or men-only) meetings.
     ("gender", "women"): ("gender_focus", [GenderFocus.WOMEN, GenderFocus.EVERYONE]),
     ("gender", "men"): ("gender_focus", [GenderFocus.MEN, GenderFocus.EVERYONE]),
@@ -120,7 +185,9 @@ ATTENDANCE = {
     "in_person": [Attendance.IN_PERSON, Attendance.HYBRID],
 }
 # Meeting types an answer can ask a program's meetings to have.
-TYPE_CODES = ("medication-friendly", "women", "men")
+TYPE_CODES = ("medication-friendly", "women", "men", "alateen")
+# "Near" a place, as on the search page's default radius (25 miles).
+NEAR_KM = 25 * KM_PER_MILE
 SOONEST = 3
 # Meetings ranked per program by the database, before the exact (DST-aware) order is computed; the
 # margin covers a DST change in the coming week, which moves a zone's meetings by an hour.
@@ -146,7 +213,10 @@ MEETING_FIELDS = (
 def _meeting_needs(program, answers):
     """What a program's meetings must also be for it to fit: (type codes, attendances or None, reasons)."""
     codes, attendance, reasons = [], None, []
-    if answers.get("medication") == "yes" and program.medication == Medication.VARIES:
+    if answers.get("who") == "teen":
+        codes.append("alateen")
+        reasons.append(REASONS[("who_teen", "alateen")])
+    if answers.get("medication") == "yes" and program.medication in (Medication.VARIES, Medication.RESTRICTED):
         codes.append("medication-friendly")
     gender = answers.get("gender")
     if gender in ("women", "men") and program.gender_focus == GenderFocus.EVERYONE:
@@ -162,7 +232,7 @@ def _meeting_needs(program, answers):
 def _program_reasons(program, answers):
     reasons = []
     for question, field in (("who", "audience"), ("substances", "substances"), ("basis", "spiritual_basis")):
-        if answers.get(question) not in ("", None, "either", "any"):
+        if answers.get(question) not in ("", None, "either", "any", "teen"):
             reasons.append(REASONS[(question, getattr(program, field))])
     if answers.get("medication") == "yes":
         reasons.append(REASONS[("medication", program.medication)])
@@ -215,7 +285,28 @@ def _ranked(meetings, clock):
     return candidates
 
 
-def _soonest_starts(wanted, type_ids, *, now):
+def where_to_meet(place):
+    """The meetings a person can go to: near the place (as the search page's `near`) or online; online only
+    without a place (a meeting in person somewhere else in the world is of no use)."""
+    online = Q(attendance=Attendance.ONLINE)
+    if place is None:
+        return online
+    return Q(pk__in=Meeting.objects.near(place, NEAR_KM).values("pk")) | online
+
+
+def _label(meeting, zone):
+    """When the meeting next starts, in the person's zone, and in its own when that differs (online meetings)."""
+    start = meeting.next_start
+    shown = start.astimezone(zone) if zone is not None else start
+    meeting.when_label = f"{date_format(shown, 'l')} {clock(shown)} {shown.tzname()}"
+    own = start.astimezone(meeting.zone)
+    if zone is not None and own.utcoffset() != shown.utcoffset():
+        meeting.own_label = f"{date_format(own, 'l')} {clock(own)} {own.tzname()} ({zone_city(meeting.timezone)})"
+    else:
+        meeting.own_label = ""
+
+
+def _soonest_starts(wanted, type_ids, *, now, where=None):
     """{meeting pk: next start} for the SOONEST fitting meetings of each program, in one or two queries.
 
     `wanted` is {(type codes, attendances or None): [program ids]}. The database ranks the fitting meetings
@@ -225,6 +316,8 @@ def _soonest_starts(wanted, type_ids, *, now):
     change, of the CANDIDATES best-ranked per program and keeps the soonest.
     """
     meetings = Meeting.objects.active().order_by()
+    if where is not None:
+        meetings = meetings.filter(where)
     # From a minute before now: the window starts after the clock's minute, and a meeting starting at
     # `now` itself is next (next_start); one that started seconds ago only takes a candidate's place.
     clock = Clock.at(now - timedelta(minutes=1), WINDOW_HOURS)
@@ -247,9 +340,10 @@ def _soonest_starts(wanted, type_ids, *, now):
     return starts
 
 
-def find_programs(answers, *, now):
+def find_programs(answers, *, now, where=None, zone=None):
     """Programs that fit the finder's answers, each with why it fits and its next meetings.
 
+    `where` limits the meetings offered (where_to_meet()); their times are shown in `zone` when given.
     A fixed number of queries whatever the number of programs or meetings: the programs, the counts of
     fitting meetings (cached: two queries every few minutes), the best-ranked start times of fitting
     meetings (in the next hours, then over the week for programs with few), and the soonest few to show.
@@ -281,13 +375,14 @@ def find_programs(answers, *, now):
         reasons = _program_reasons(program, answers) + reasons
         matches.append({"program": program, "reasons": reasons, "needs_meetings": needs_meetings, "meetings": []})
 
-    soonest = _soonest_starts(wanted, type_ids, now=now) if wanted else {}
+    soonest = _soonest_starts(wanted, type_ids, now=now, where=where) if wanted else {}
     loaded = Meeting.objects.filter(pk__in=soonest).select_related("location").only(*MEETING_FIELDS).order_by()
     programs_by_id = {program.pk: program for program in programs}
     by_program = {}
     for meeting in sorted(loaded, key=lambda meeting: soonest[meeting.pk]):
         meeting.next_start = soonest[meeting.pk]
         meeting.program = programs_by_id[meeting.program_id]  # loaded already: not joined again per meeting
+        _label(meeting, zone)
         by_program.setdefault(meeting.program_id, []).append(meeting)
     for match in matches:
         match["meetings"] = by_program.get(match["program"].pk, [])

@@ -6,6 +6,7 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThanOrEqual
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -25,6 +26,8 @@ class Approach(models.TextChoices):
 
 class SpiritualBasis(models.TextChoices):
     SPIRITUAL = "spiritual", _("Spiritual (a higher power of your own understanding)")
+    # Buddhist-inspired programs (Refuge Recovery, Recovery Dharma) are spiritual practices without a higher power.
+    NON_THEISTIC = "non-theistic", _("Non-theistic spiritual practice (no higher power)")
     RELIGIOUS = "religious", _("Religious")
     SECULAR = "secular", _("Secular (no higher power)")
     UNKNOWN = UNKNOWN, _("Not verified")
@@ -43,6 +46,8 @@ class Medication(models.TextChoices):
     WELCOMING = "welcoming", _("Explicitly welcomes people on prescribed medication")
     INDIVIDUAL_CHOICE = "individual-choice", _("No opinion: medication is between a person and their doctor")
     VARIES = "varies", _("Officially neutral; welcome varies from meeting to meeting")
+    # NA: its literature lets members on drug replacement attend but not share or lead (the note says so).
+    RESTRICTED = "restricted", _("Restricted in its literature")
     NOT_APPLICABLE = "not-applicable", _("Not applicable (a program for family and friends)")
     UNKNOWN = UNKNOWN, _("Not verified")
 
@@ -62,6 +67,9 @@ class Audience(models.TextChoices):
 class Substances(models.TextChoices):
     ALCOHOL = "alcohol", _("Alcohol")
     DRUGS = "drugs", _("Drugs")
+    # Alcohol and drugs but not behaviours (WFS, LifeRing, SOS, MARA, DRA, DTR), apart from programs for any
+    # addiction, gambling included.
+    ALCOHOL_AND_DRUGS = "alcohol-and-drugs", _("Alcohol and other drugs")
     ANY = "any", _("Any substance or behaviour")
     UNKNOWN = UNKNOWN, _("Not verified")
 
@@ -195,7 +203,11 @@ class Program(models.Model):
     short_name = models.CharField(max_length=30, help_text="Abbreviation shown in lists, e.g. NA.")
     slug = models.SlugField(max_length=60, unique=True, help_text="Used in URLs and feeds; do not change.")
     description = models.TextField(help_text="What the program is, in plain and neutral words.")
+    # Database defaults too, so that rows written by code that predates these fields (older migrations'
+    # models, as the migration tests use) are stored with them empty.
+    description_es = models.TextField("description in Spanish", blank=True, db_default="")
     what_to_expect = models.TextField(blank=True, help_text="What a newcomer can expect at a first meeting.")
+    what_to_expect_es = models.TextField("what to expect, in Spanish", blank=True, db_default="")
     website = models.URLField(blank=True, help_text="Official website; leave blank if not verified.")
     founded = models.CharField(
         max_length=80, blank=True, help_text='When it began, as sources give it, e.g. "1935" or "c. 2017–2018".'
@@ -215,10 +227,20 @@ class Program(models.Model):
     substances = models.CharField(max_length=20, choices=Substances, default=Substances.UNKNOWN)
     status = models.CharField(max_length=20, choices=ProgramStatus, default=ProgramStatus.ACTIVE)
     status_note = models.CharField(max_length=300, blank=True, help_text="Why the status is uncertain.")
+    status_note_es = models.CharField("status note in Spanish", max_length=300, blank=True, db_default="")
     sources = models.JSONField(
         default=list,
         blank=True,
-        help_text='Where each fact comes from: a list of {"fact": attribute, "text": citation, "url": link}.',
+        help_text=(
+            'Where each fact comes from: a list of {"fact": attribute, "publisher", "title", "date", "url", '
+            '"quote": short exact words, "confidence": high, medium or low, "note": why, if any}.'
+        ),
+    )
+    notes = models.JSONField(
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+        help_text='What a fact\'s value leaves out, in words: {attribute: {"en": text, "es": text}}.',
     )
 
     history = HistoricalRecords()
@@ -268,22 +290,108 @@ class Program(models.Model):
     def sources_for(self, fact):
         return [source for source in self.sources if source.get("fact") == fact]
 
+    def confirmed(self, fact):
+        """Whether some source of this fact is better than weak (high or medium confidence)."""
+        return any(source.get("confidence") in ("high", "medium") for source in self.sources_for(fact))
+
+    def doubt(self, fact):
+        """Why a fact is not confirmed: the reason its best source gives, if any, as a sentence."""
+        note = next((source["note"] for source in self.sources_for(fact) if source.get("note")), "")
+        if note and note[-1] not in '.!?)”"':
+            note += "."
+        return note[:1].upper() + note[1:]
+
+    def note(self, fact):
+        """What the value leaves out, in the page's language (English where no Spanish is written)."""
+        return _in_language(self.notes.get(fact) or {})
+
     def facts(self):
-        """Each attribute in plain words, whether it is verified, and its sources."""
-        return [
-            {
-                "field": field,
-                "label": label,
-                "value": fact_display(field, getattr(self, field)),
-                "verified": getattr(self, field) != UNKNOWN,
-                "sources": self.sources_for(field),
-            }
-            for field, label in self.FACT_FIELDS
-        ]
+        """Each attribute in plain words, whether it is verified and confirmed, a note, and its sources."""
+        facts = []
+        for field, label in self.FACT_FIELDS:
+            value = getattr(self, field)
+            verified = value != UNKNOWN
+            # "Not applicable" (a family program's abstinence or medication stance) needs no source.
+            applies = value != "not-applicable"
+            facts.append(
+                {
+                    "field": field,
+                    "label": label,
+                    "value": fact_display(field, value),
+                    "verified": verified,
+                    "confirmed": verified and (not applies or self.confirmed(field)),
+                    "doubt": self.doubt(field),
+                    "note": self.note(field),
+                    "sources": self.sources_for(field),
+                }
+            )
+        return facts
 
     @property
     def unverified_facts(self):
         return [label for field, label in self.FACT_FIELDS if getattr(self, field) == UNKNOWN]
+
+    @property
+    def unconfirmed_facts(self):
+        """The labels of facts with a value whose sources are all weak."""
+        return [fact["label"] for fact in self.facts() if fact["verified"] and not fact["confirmed"]]
+
+    def localized(self, field):
+        """A text field in the page's language: its Spanish version on Spanish pages when one is written."""
+        spanish = getattr(self, f"{field}_es", "")
+        if spanish and (get_language() or "").startswith("es"):
+            return spanish
+        return getattr(self, field)
+
+    @property
+    def description_text(self):
+        return self.localized("description")
+
+    @property
+    def what_to_expect_text(self):
+        return self.localized("what_to_expect")
+
+    @property
+    def status_note_text(self):
+        return self.localized("status_note")
+
+    @property
+    def text_language(self):
+        """The language the program's texts are shown in on this page (for the lang attribute)."""
+        return "es" if self.description_es and (get_language() or "").startswith("es") else "en"
+
+    def other_facts(self):
+        """Founded, website and status, each with its sources, for the program's page."""
+        return [
+            {"label": _("Founded"), "value": self.founded, "sources": self.sources_for("founded")},
+            {
+                "label": _("Official website"),
+                "value": self.website,
+                "link": True,
+                "sources": self.sources_for("website"),
+            },
+            {"label": _("Status"), "value": self.get_status_display(), "sources": self.sources_for("status")},
+        ]
+
+
+def compare_rows(programs):
+    """The chosen programs' facts turned a quarter: one row per attribute, one cell per program."""
+    facts = [program.facts() for program in programs]
+    return [
+        {
+            "label": label,
+            "facts": [
+                dict(program_facts[i], program=program) for program, program_facts in zip(programs, facts, strict=True)
+            ],
+        }
+        for i, (_field, label) in enumerate(Program.FACT_FIELDS)
+    ]
+
+
+def _in_language(texts):
+    if (get_language() or "").startswith("es") and texts.get("es"):
+        return texts["es"]
+    return texts.get("en", "")
 
 
 # Each fact's choices as a dict, built once: get_FOO_display() rebuilds one (hashing every lazy label) at

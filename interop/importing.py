@@ -40,6 +40,18 @@ class RecordError(Exception):
     """One record is wrong; it is skipped and reported with this reason."""
 
 
+# The same Meeting Guide code means different things in different programs' directories: in the 12 Step
+# Meeting List plugin, Al-Anon's type Y is Alateen, where AA's Meeting Guide (and so the Meeting Guide and
+# TSML CSV readers, which map Y to Young People) reads Young People. Both readers' records go through here.
+PROGRAM_TYPE_MEANINGS = {"al-anon": {"young-people": "alateen"}}
+
+
+def program_type_codes(codes, program_slug):
+    """Our type codes of an imported meeting as its program means them (an Al-Anon meeting's Y is Alateen)."""
+    meanings = PROGRAM_TYPE_MEANINGS.get(program_slug)
+    return [meanings.get(code, code) for code in codes] if meanings else list(codes)
+
+
 @dataclass
 class Place:
     """An address as a feed gives it; `approximate` is None when the feed does not say."""
@@ -422,7 +434,7 @@ class _Writer:
             raise RecordError(unstorable)
         self.web_link_only(record)
         zone = self.resolve_timezone(record)
-        codes = list(dict.fromkeys(record.type_codes))
+        codes = list(dict.fromkeys(program_type_codes(record.type_codes, self.program.slug)))
         closed = TEMPORARILY_CLOSED_CODE in codes
         specific = record.place is not None and record.place.is_specific()
         attendance = record.attendance or _attendance(record, specific=specific, closed=closed)

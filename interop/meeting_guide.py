@@ -354,12 +354,19 @@ def region_names(region_id, regions):
     return list(reversed(names))
 
 
+# The 12 Step Meeting List plugin's Al-Anon types use Y for Alateen (interop.importing.program_type_codes
+# reads it back so): only in Al-Anon's own feed, since in the Meeting Guide's (AA's) codes Y is Young People.
+PROGRAM_EXPORT_CODES = {"al-anon": {"alateen": "Y"}}
+
+
 class FeedWriter:
     """Turns meeting rows into Meeting Guide objects; the lookups it needs are loaded once per feed."""
 
-    def __init__(self, *, base_url):
+    def __init__(self, *, base_url, program_slug=""):
         self.base_url = base_url.rstrip("/")
         _, to_theirs = type_maps()
+        # A program's own feed names its types as that program's directories do (Al-Anon's Alateen is Y).
+        to_theirs = to_theirs | PROGRAM_EXPORT_CODES.get(program_slug, {})
         self.codes_by_type_id = {
             pk: to_theirs[code] for pk, code in MeetingType.objects.values_list("pk", "code") if code in to_theirs
         }
@@ -449,9 +456,9 @@ def dumps(value):
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def feed_chunks(meetings, *, base_url, chunk_size=1000):
+def feed_chunks(meetings, *, base_url, chunk_size=1000, program_slug=""):
     """The feed as JSON text in pieces, so memory does not grow with the number of meetings."""
-    writer = FeedWriter(base_url=base_url)
+    writer = FeedWriter(base_url=base_url, program_slug=program_slug)
     yield "["
     first = True
     for items in writer.batches(meetings, chunk_size):

@@ -20,7 +20,7 @@ from meetings.models import Meeting, Region
 FEED_MAX_AGE = 300
 
 
-def _feed_response(request, meetings):
+def _feed_response(request, meetings, program_slug=""):
     """A streamed feed with ETag and Last-Modified, so caches and TSML UI can revalidate cheaply."""
     stamp = meetings.listed().aggregate(count=Count("pk"), latest=Max("updated"), venue=Max("location__updated"))
     latest = max(filter(None, (stamp["latest"], stamp["venue"])), default=None)
@@ -30,7 +30,8 @@ def _feed_response(request, meetings):
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         base_url = request.build_absolute_uri("/")
-        response = StreamingHttpResponse(feed_chunks(meetings, base_url=base_url), content_type="application/json")
+        chunks = feed_chunks(meetings, base_url=base_url, program_slug=program_slug)
+        response = StreamingHttpResponse(chunks, content_type="application/json")
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified)
@@ -48,7 +49,7 @@ def feed(request):
 @require_safe
 def program_feed(request, slug):
     program = get_object_or_404(Program, slug=slug)
-    return _feed_response(request, Meeting.objects.filter(program=program))
+    return _feed_response(request, Meeting.objects.filter(program=program), program_slug=program.slug)
 
 
 @require_safe

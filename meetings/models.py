@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -225,6 +225,11 @@ class MeetingType(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def display_description(self):
+        """The description in the page's language (meetings/type_descriptions.py lists those translated)."""
+        return gettext(self.description) if self.description else ""
 
     @property
     def display_name(self):

@@ -23,7 +23,7 @@ DEFAULT_RADIUS = 25
 MAX_HOURS = 24
 # How many values a repeated parameter may hold: a visitor ticks a few boxes, a longer list is a script. It is
 # answered with the form's error (400); no value is looked up in the database (see `program` below).
-MAX_PROGRAMS = 30  # the directory has 19; ticking every one is the same as ticking none
+MAX_PROGRAMS = 30  # the directory has 22; ticking every one is the same as ticking none
 MAX_TYPES = 20  # "all must match", and a meeting has a handful of types (at most 7 in generated data)
 MAX_DAYS = 8  # "today" and the seven days of the week
 

@@ -135,3 +135,54 @@ class NewMeetingForm(SuggestionFields):
             details=self.cleaned_data["details"],
             contact_email=self.cleaned_data["contact_email"],
         )
+
+
+class ProgramCorrectionForm(forms.Form):
+    """A correction to one of a program's facts, from the program itself or anyone who knows better."""
+
+    fact = forms.ChoiceField(label=_("Which fact?"))
+    correction = forms.CharField(
+        label=_("What is right"),
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text=_("In a few words, what the fact should say."),
+    )
+    source_url = forms.URLField(
+        label=_("Where it is written (a link)"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Best: the program's own page or literature."),
+    )
+    details = SuggestionFields.base_fields["details"]
+    contact_email = SuggestionFields.base_fields["contact_email"]
+    website = SuggestionFields.base_fields["website"]
+
+    def __init__(self, *args, program, **kwargs):
+        self.program = program
+        super().__init__(*args, **kwargs)
+        self.fields["fact"].choices = [
+            *((field, label) for field, label in Program.FACT_FIELDS),
+            ("founded", _("Founded")),
+            ("website", _("Official website")),
+            ("status", _("Status")),
+            ("description", _("Description")),
+            ("other", _("Something else")),
+        ]
+
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+    def save(self):
+        fact = self.cleaned_data["fact"]
+        current = str(getattr(self.program, fact, "")) if fact not in ("other",) else ""
+        changes = {fact: [current, self.cleaned_data["correction"]]}
+        if self.cleaned_data["source_url"]:
+            changes["source"] = [None, self.cleaned_data["source_url"]]
+        return ChangeRequest.objects.create(
+            program=self.program,
+            reason=ChangeRequest.Reason.PROGRAM,
+            changes=changes,
+            details=self.cleaned_data["details"],
+            contact_email=self.cleaned_data["contact_email"],
+        )

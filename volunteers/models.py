@@ -44,6 +44,7 @@ class ChangeRequest(models.Model):
         LINK = "link", _("The join link or phone number changed")
         OTHER = "other", _("Something else")
         NEW = "new", _("A new meeting")
+        PROGRAM = "program", _("A correction to a program's facts")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for review")

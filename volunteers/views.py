@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 
+from groups.models import Program
 from meetings.models import Meeting
-from volunteers.forms import MeetingUpdateForm, NewMeetingForm
+from volunteers.forms import MeetingUpdateForm, NewMeetingForm, ProgramCorrectionForm
 from volunteers.models import ChangeRequest
 from volunteers.ratelimit import ratelimit_take
 
@@ -60,6 +61,17 @@ def suggest_new(request):
         return refused
     form = NewMeetingForm(request.POST if request.method == "POST" else None)
     return _respond(request, form, "volunteers/suggest_new.html", {})
+
+
+def suggest_program(request, slug):
+    program = get_object_or_404(Program, slug=slug)
+    if refused := _refused(request):
+        return refused
+    fact = request.GET.get("fact")
+    form = ProgramCorrectionForm(
+        request.POST if request.method == "POST" else None, program=program, initial={"fact": fact}
+    )
+    return _respond(request, form, "volunteers/suggest_program.html", {"program": program})
 
 
 def thanks(request):

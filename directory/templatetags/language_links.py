@@ -5,6 +5,8 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
 
+from directory.languages import prefers_spanish
+
 register = template.Library()
 
 
@@ -25,3 +27,16 @@ def other_languages(context):
                 url = reverse("home")
         links.append({"code": code, "name": name, "url": url})
     return links
+
+
+@register.simple_tag(takes_context=True)
+def spanish_offer(context):
+    """The Spanish front page's address when an English front page is read by a browser preferring Spanish.
+
+    Only an offer (a link): no redirect and no cookie, so a visitor who chose English stays there.
+    """
+    request = context.get("request")
+    if request is None or request.path != "/" or translation.get_language() != "en" or not prefers_spanish(request):
+        return ""
+    with translation.override("es"):
+        return reverse("home")

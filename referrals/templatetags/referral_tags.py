@@ -1,7 +1,10 @@
 """The visitor's list and the "Your list" bar; the current list travels in the page's `list` parameter."""
 
+from urllib.parse import urlencode
+
 from django import template
 
+from core.time import available_timezones
 from referrals import lists as referrals
 
 register = template.Library()
@@ -23,6 +26,14 @@ def current_list(context):
     return _current(context)
 
 
+def _zone_query(context):
+    """ "?tz=…" for the list page: the zone the list was built in (the page's `referral_zone`, e.g. the place the
+    finder was given), else the page's own tz; the list then prints each time in it."""
+    request = context.get("request")
+    zone = context.get("referral_zone") or (request.GET.get("tz", "") if request is not None else "")
+    return f"?{urlencode({'tz': zone}, safe='/')}" if zone in available_timezones() else ""
+
+
 @register.inclusion_tag("referrals/includes/referral_bar.html", takes_context=True)
 def referral_bar(context):
     """ "Your list: N meetings – view / print", shown once the visitor has added a meeting."""
@@ -30,6 +41,6 @@ def referral_bar(context):
     return {
         "referral": referral,
         "count": len(referral.ids),
-        "list_url": referral.url(),
+        "list_url": referral.url() + _zone_query(context),
         "clear_url": _this_page_with(context, referrals.ReferralList()) if "request" in context else "",
     }

@@ -206,6 +206,16 @@ PUBLIC_PAGES = {
     "referral-list": ("referrals:list", lambda site: ("-".join(str(pk) for pk in site.meeting_ids),), ""),
     "suggest-update": ("volunteers:suggest_update", lambda site: (site.in_person_slug,), ""),
     "suggest-new": ("volunteers:suggest_new", lambda site: (), ""),
+    # Choosing programs, the finder near a place, and their Spanish pages (issues 23 and 24).
+    "compare-chosen": ("groups:compare", lambda site: (), "?program=aa&program=smart-recovery&program=mara"),
+    "compare-bad-choice": ("groups:compare", lambda site: (), "?program=aa&program=narconon"),
+    "finder-near": ("groups:finder", lambda site: (), "?who=self&near=19104&medication=yes"),
+    "finder-teen": ("groups:finder", lambda site: (), "?who=teen&near=19104"),
+    "program-uncertain": ("groups:program", lambda site: ("activities-of-sober-living",), ""),
+    "suggest-program": ("volunteers:suggest_program", lambda site: ("na",), "?fact=medication"),
+    "program-es": "/es/programs/na/",
+    "compare-chosen-es": "/es/programs/compare/?program=aa&program=smart-recovery&program=mara",
+    "finder-near-es": "/es/programs/finder/?who=self&near=19104&medication=yes",
 }
 # The pages a visitor meets most, screenshotted at phone and desktop sizes.
 MAIN_PAGES = [

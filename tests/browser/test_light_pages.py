@@ -15,7 +15,7 @@ from tests.browser.conftest import ARTIFACTS, PUBLIC_PAGES, public_path
 BASE_DIR = Path(__file__).resolve().parents[2]
 FIRST_PAGE_BUDGET = 50 * 1024
 # Forms that POST carry Django's CSRF token, and so its cookie; every other public page sets none.
-FORM_PAGES = {"suggest-update", "suggest-new"}
+FORM_PAGES = {"suggest-update", "suggest-new", "suggest-program"}
 # Measured weights, printed in pytest's terminal summary (see conftest.py) and written to test-artifacts/.
 WEIGHTS = {}
 

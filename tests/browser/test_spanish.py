@@ -102,4 +102,5 @@ def test_english_is_the_default_with_no_prefix(new_page, site):
     page.goto(site(PUBLIC_PAGES["search"]))
     # The URL, not the browser's language, decides: / is English even for a Spanish-speaking browser.
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("link", name="Español").get_attribute("href").startswith("/es/")
+    # The language switch (exactly "Español"; the front page also offers the Spanish site in a sentence).
+    assert page.get_by_role("link", name="Español", exact=True).get_attribute("href").startswith("/es/")

@@ -24,14 +24,25 @@ def test_it_shows_every_program_by_attribute_in_plain_words(client):
     assert '<th scope="col">Medication</th>' in html
 
 
-def test_it_shows_sources_and_marks_unverified_facts(client):
+def test_it_shows_sources_as_citations_and_marks_unverified_facts(client):
     make_program(
         medication="unknown",
-        sources=[{"fact": "approach", "text": "S32: Refuge Recovery FAQ", "url": "https://example.org/s32"}],
+        sources=[
+            {
+                "fact": "approach",
+                "publisher": "Refuge Recovery",
+                "title": "FAQ",
+                "date": "undated",
+                "url": "https://www.example.org/faq",
+                "quote": "We are a peer-led movement",
+                "confidence": "high",
+            }
+        ],
     )
     html = client.get(URL).content.decode()
-    assert "S32: Refuge Recovery FAQ" in html
-    assert 'href="https://example.org/s32"' in html
+    assert 'Refuge Recovery, <cite lang="en">FAQ</cite> (undated). <a href="https://www.example.org/faq"' in html
+    assert ">example.org</a>" in html
+    assert "<summary>Quote</summary><blockquote" in html and "We are a peer-led movement" in html
     assert "Not verified" in html
 
 
@@ -119,11 +130,12 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_number_of_programs(clien
     for _ in range(2):
         make_meeting(program=make_program(sources=[{"fact": "approach", "text": "S1"}]))
     client.get(URL)  # warms the cached "is this sample data?" check every page makes
-    # One query: the programs; their meeting counts are kept in the cache (test_program_counts_cache.py).
-    with django_assert_num_queries(1):
+    # Two queries: the programs, and the programs to choose from; their meeting counts are kept in the cache
+    # (test_program_counts_cache.py).
+    with django_assert_num_queries(2):
         client.get(URL)
     for _ in range(10):
         make_meeting(program=make_program())
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(URL)
     assert len(response.context["programs"]) == 12

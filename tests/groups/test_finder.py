@@ -82,7 +82,7 @@ def test_women_only_fits_womens_programs_and_womens_meetings_of_programs_for_eve
     make_meeting(program=open_program, name="Open Mixed Meeting")
     make_meeting(program=make_program(name="No Women Meetings", gender_focus="everyone"))
     make_meeting(program=make_program(name="Men Program", gender_focus="men"))
-    response = client.get(URL, {"gender": "women"})
+    response = client.get(URL, {"gender": "women", "near": "19104"})
     matches = {match["program"].name: match for match in response.context["matches"]}
     assert set(matches) == {"Women for Sobriety", "Open Program"}
     assert "It is for women." in matches["Women for Sobriety"]["reasons"]
@@ -132,7 +132,9 @@ def test_it_stores_nothing_and_sets_no_cookies(client, programs):
     response = client.get(URL, SECULAR_ONLINE_ON_MEDICATION)
     assert not response.cookies
     html = response.content.decode()
-    assert "<script" not in html and "style=" not in html
+    # One script file (the browser's time zone, static/js/finder.js), nothing inline.
+    assert "<script>" not in html and "style=" not in html
+    assert html.count("<script") == 1 and '<script src="/static/js/finder.js" defer>' in html
 
 
 def test_it_keeps_the_referral_list_and_offers_to_add_meetings(client, programs):
@@ -174,10 +176,10 @@ def test_it_does_not_rank_the_week_when_the_next_hours_hold_three_of_every_progr
     for hour in (8, 9, 10):
         make_meeting(program=program, weekday=3, start_time=time(hour), end_time=None)
     with mock.patch("groups.views.timezone.now", return_value=WEDNESDAY_NOON_UTC):
-        client.get(URL, {"basis": "secular"})
-        # Programs; the fitting meetings starting in the next hours, ranked; the soonest ones.
+        client.get(URL, {"basis": "secular", "near": "19104"})
+        # Programs; the fitting meetings starting in the next hours near the place, ranked; the soonest ones.
         with django_assert_num_queries(3):
-            response = client.get(URL, {"basis": "secular"})
+            response = client.get(URL, {"basis": "secular", "near": "19104"})
     [match] = response.context["matches"]
     assert [meeting.start_time.hour for meeting in match["meetings"]] == [8, 9, 10]
 
@@ -242,13 +244,14 @@ def test_it_lets_a_first_fitting_meeting_make_a_program_fit_once_the_counts_are_
     program = make_program(name="Open Program", gender_focus="everyone")
     make_meeting(program=program, name="Mixed")
     women = make_type(code="women", name="Women")
-    assert client.get(URL, {"gender": "women"}).context["matches"] == []
+    near = {"gender": "women", "near": "19104"}
+    assert client.get(URL, near).context["matches"] == []
     make_meeting(program=program, name="Women Tuesday", types=[women])
     # Within the keep of the counts (groups.models.MEETING_COUNTS_SECONDS) the program has none yet.
-    assert client.get(URL, {"gender": "women"}).context["matches"] == []
+    assert client.get(URL, near).context["matches"] == []
     later = pytime.time() + MEETING_COUNTS_SECONDS + 1
     monkeypatch.setattr(pytime, "time", lambda: later)
-    [match] = client.get(URL, {"gender": "women"}).context["matches"]
+    [match] = client.get(URL, near).context["matches"]
     assert [meeting.name for meeting in match["meetings"]] == ["Women Tuesday"]
 
 
