@@ -541,7 +541,7 @@ def virtual_info(*parts):
     return " ".join(kept)
 
 
-def semantic_meeting(row, *, format_keys, format_ids, root_uri, distance_km=None, lang="en"):
+def semantic_meeting(row, *, format_keys, format_ids, root_uri, distance_km=None):
     """A meeting row (ROW_FIELDS) as a GetSearchResults object: every value a string, in BMLT's order."""
     item = {
         "id_bigint": str(row["pk"]),
@@ -555,7 +555,7 @@ def semantic_meeting(row, *, format_keys, format_ids, root_uri, distance_km=None
         "duration_time": _duration(row["duration_minutes"]),
         "time_zone": row["timezone"],
         "formats": format_keys,
-        "lang_enum": lang,
+        "lang_enum": "en",
         "longitude": _text(row["location__longitude"]),
         "latitude": _text(row["location__latitude"]),
         "meeting_name": row["name"],
@@ -633,7 +633,7 @@ class SemanticWriter:
         if self.centre is not None:
             distance = distance_km(*self.centre, row["location__latitude"], row["location__longitude"])
         item = semantic_meeting(
-            row, format_keys=keys, format_ids=id_list, root_uri=self.root_uri, distance_km=distance, lang=self.lang
+            row, format_keys=keys, format_ids=id_list, root_uri=self.root_uri, distance_km=distance
         )
         return select_fields(item, self.wanted)
 
