@@ -2,6 +2,7 @@
 parameter: the endpoints crouton calls, the shapes of its flags, BMLT's lists, times, keys and switchers."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -466,3 +467,25 @@ def test_an_unknown_meeting_key_value_matches_nothing_rather_than_erring(client,
     assert search(client, meeting_key="weekday_tinyint", meeting_key_value="9") == []
     assert search(client, meeting_key="id_bigint", meeting_key_value="x") == []
     assert Meeting.objects.count() == 4
+
+
+# -- a type that round-trips -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("world_id", ["S-D", ""])
+def test_a_speaker_discussion_meeting_imported_from_a_bmlt_server_comes_back_as_sd(client, na, world_id):
+    from interop.sources import feed_import
+    from tests.interop.test_bmlt_import import IN_PERSON
+
+    # A real server's envelope: its own ids; some servers leave a format's world_id empty.
+    formats = [
+        {"key_string": "SD", "id": "22", "world_id": world_id, "name_string": "Speaker/Discussion"},
+        {"key_string": "So", "id": "26", "world_id": "SPK", "name_string": "Speaker Only"},
+        {"key_string": "O", "id": "17", "world_id": "OPEN", "name_string": "Open"},
+    ]
+    item = {**IN_PERSON, "formats": "O,SD", "format_shared_id_list": "17,22"}
+    body = json.dumps({"meetings": [item], "formats": formats}).encode()
+    report = feed_import(data=body, format="bmlt", source="na-server", program=na)
+
+    assert report.ok and report.rejected == [], report.lines()
+    assert search(client)[0]["formats"] == "O,SD"
