@@ -413,6 +413,9 @@ def test_get_changes_reads_the_history(client, directory, na):
     assert {change["user_name"] for change in changes} == {""}  # no volunteer's name leaves the site
     by_body = get(client, switcher="GetChanges", service_body_id=str(na.pk)).json()
     assert {change["meeting_id"] for change in by_body} == {str(sunday.pk), str(directory["on_request"].pk)}
+    state = directory["regions"][0]
+    by_region = get(client, switcher="GetChanges", service_body_id=str(REGION_ID_OFFSET + state.pk)).json()
+    assert {change["meeting_name"] for change in by_region} == {"Sunday Hope", "Sunday Hope Renamed", "Monday Women"}
     assert get(client, switcher="GetChanges", end_date="2000-01-01").json() == []
 
 
