@@ -55,6 +55,8 @@ CAPS = {
     "format_ids": 200,
     "key_strings": 200,
     "data_field_key": 100,
+    "sort_keys": 20,
+    "meeting_key_value": 100,
     "program": 30,
     "type": 20,
     "day": 8,
@@ -131,6 +133,26 @@ def hostile_requests(data):
         ("BMLT: GetServiceBodies, services at the cap", f"{BMLT}GetServiceBodies&services={services}"),
         ("BMLT: GetServerInfo", f"{BMLT}GetServerInfo"),
         ("BMLT: GetFieldKeys", f"{BMLT}GetFieldKeys"),
+        ("BMLT: GetFieldValues, every town", f"{BMLT}GetFieldValues&meeting_key=location_municipality"),
+        ("BMLT: GetCoverageArea", f"{BMLT}GetCoverageArea"),
+        ("BMLT: GetChanges, every change (its cap)", f"{BMLT}GetChanges"),
+        (
+            "BMLT: meeting_key on an unindexed field, meeting_key_value at the cap",
+            f"{BMLT}GetSearchResults&meeting_key=location_municipality"
+            + "".join(f"&meeting_key_value[]=Town+{n}" for n in range(CAPS["meeting_key_value"])),
+        ),
+        (
+            "BMLT: sort_keys at the cap, a deep page",
+            f"{BMLT}GetSearchResults&sort_keys={','.join((SORTABLE * 5)[: CAPS['sort_keys']])}"
+            "&page_size=1000&page_num=20",
+        ),
+        ("BMLT: sort_key=town, a page", f"{BMLT}GetSearchResults&sort_key=town&page_size=10"),
+        ("BMLT: durations, a page", f"{BMLT}GetSearchResults&MinDurationH=1&MaxDurationH=2&page_size=10"),
+        (
+            "BMLT: SearchString as an address, the nearest",
+            f"{BMLT}GetSearchResults&SearchString=Chicago&StringSearchIsAnAddress=1",
+        ),
+        ("BMLT: jsonp, a page", "/client_interface/jsonp/?switcher=GetSearchResults&page_size=10&callback=cb"),
         ("search: eight rare words", f"/meetings/?q={RARE_WORDS.replace(' ', '+')}"),
         ("search: eight common words", f"/meetings/?q={COMMON_WORDS.replace(' ', '+')}"),
         ("search: every repeated parameter at its cap", f"/meetings/?{search_lists}"),
@@ -150,9 +172,16 @@ def hostile_requests(data):
     ]
 
 
+# Fields sort_keys can order by (interop.bmlt.FIELD_COLUMNS).
+SORTABLE = ["location_municipality", "meeting_name", "location_province", "start_time", "duration_time"]
+
 WHOLE_DIRECTORY = [
     ("the whole directory as a feed", "/meetings.json"),
     ("the whole directory as BMLT results", f"{BMLT}GetSearchResults"),
+    (
+        "the whole directory as crouton asks (JSONP, formats)",
+        "/client_interface/jsonp/?switcher=GetSearchResults&get_used_formats&callback=cb",
+    ),
     ("the whole directory by the widest radius", f"{BMLT}GetSearchResults&lat_val=40&long_val=-90&geo_width=20000"),
 ]
 

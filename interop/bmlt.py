@@ -12,17 +12,19 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.http import HttpResponse, StreamingHttpResponse
 
 from core import places
 from core.geo import EARTH_RADIUS_KM, KM_PER_MILE, distance_km
 from core.time import CLOCK_24H_SECONDS, clock
 from groups.models import Program
-from interop.importing import FeedError, Place, Record, RecordError, Rejection
+from interop.importing import TEMPORARILY_CLOSED_CODE, FeedError, Place, Record, RecordError, Rejection
 from interop.meeting_guide import feed_text, json_array_items, json_array_start, json_type, load_json
-from meetings.models import Attendance, Meeting, MeetingType, Region
+from meetings.models import Attendance, Meeting, MeetingType, Region, Status
 from meetings.querysets import parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -67,12 +69,56 @@ MAX_VALUES = {
     "format_ids": 200,
     "key_strings": 200,
     "data_field_key": 100,
+    # Sort keys are a handful of columns; each is one more ORDER BY term.
+    "sort_keys": 20,
+    # Exact values of one field (meeting_key_value[]): one IN list.
+    "meeting_key_value": 100,
+    # Aggregators' root servers: we are one server, so these only need to be well formed.
+    "root_server_ids": 100,
 }
+# The fields meeting_key (GetSearchResults, GetFieldValues) and sort_keys may name, and the column each reads.
+FIELD_COLUMNS = {
+    "id_bigint": "pk",
+    "shared_group_id_bigint": "group_id",
+    "service_body_bigint": "program_id",
+    "weekday_tinyint": "weekday",
+    "venue_type": "attendance",
+    "start_time": "start_time",
+    "duration_time": "duration_minutes",
+    "time_zone": "timezone",
+    "meeting_name": "name",
+    "location_text": "location__name",
+    "location_street": "location__address",
+    "location_municipality": "location__city",
+    "location_province": "location__state",
+    "location_postal_code_1": "location__postal_code",
+    "location_nation": "location__country",
+    "phone_meeting_number": "conference_phone",
+    "virtual_meeting_link": "conference_url",
+}
+# BMLT's sort_key aliases (SwitcherController); fields we always leave blank are dropped from them.
+SORT_ALIASES = {
+    "weekday": ["weekday_tinyint", "location_municipality", "start_time"],
+    "time": ["weekday_tinyint", "start_time", "location_municipality"],
+    "town": ["location_municipality", "weekday_tinyint", "start_time"],
+    "state": ["location_province", "location_municipality", "weekday_tinyint", "start_time"],
+    "weekday_state": ["weekday_tinyint", "location_province", "location_municipality", "start_time"],
+}
+DEFAULT_SORT = ["weekday_tinyint", "start_time", "duration_time"]
+# BMLT's numberOfMeetingsForAuto: an address search without SearchStringRadius finds this many nearest meetings.
+AUTO_COUNT = 10
+MAX_TEXT = 200
+CALLBACK = re.compile(r"[A-Za-z_$][\w$]{0,63}(\.[A-Za-z_$][\w$]{0,63}){0,3}", re.ASCII)
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 class BadRequest(Exception):
     """A query parameter is wrong; the message is returned with HTTP 400."""
+
+
+def language(params):
+    """lang_enum: Spanish names where we have them, else English (BMLT falls back to the server's language)."""
+    return "es" if params.get("lang_enum", "").strip().lower() == "es" else "en"
 
 
 # -- formats ---------------------------------------------------------------------------------------------------
@@ -101,15 +147,19 @@ class Format:
     world_id: str
     format_type_enum: str
     code: str
+    name_es: str = ""
 
-    def as_semantic(self):
+    def as_semantic(self, root_uri, lang="en"):
+        """The format as BMLT sends it; root_server_uri is how crouton matches formats to meetings."""
+        spanish = lang == "es" and self.name_es
         return {
             "key_string": self.key_string,
-            "name_string": self.name_string,
+            "name_string": self.name_es if spanish else self.name_string,
             "description_string": self.description_string,
-            "lang": "en",
+            "lang": "es" if spanish else "en",
             "id": self.id,
             "world_id": self.world_id,
+            "root_server_uri": root_uri,
             "format_type_enum": self.format_type_enum,
         }
 
@@ -131,6 +181,7 @@ def format_table():
             world_id=meeting_type.bmlt_world_id,
             format_type_enum=FORMAT_TYPE_BY_CATEGORY.get(meeting_type.category, "FC1"),
             code=meeting_type.code,
+            name_es=meeting_type.name_es,
         )
     return table
 
@@ -207,12 +258,90 @@ def search_meetings(params):
 
     Every parameter is checked here, raising BadRequest, before a meeting is read: a streamed answer has
     already sent its 200 and cannot turn into a 400 halfway. The conditions are the directory's own
-    (Meeting.objects: having_types, matching, near), as the search page uses them.
+    (Meeting.objects: having_types, matching, near, lasting), as the search page uses them.
     """
     meetings = Meeting.objects.listed()
-    for narrow in (_by_ids, _by_weekdays, _by_venue_types, _by_formats, _by_services, _by_times, _by_text):
+    narrowers = (_by_ids, _by_weekdays, _by_venue_types, _by_formats, _by_services, _by_times, _by_durations)
+    for narrow in (*narrowers, _by_meeting_key, _by_published, _by_root_servers):
         meetings = narrow(params, meetings)
-    return _near(params, meetings.order_by("weekday", "start_time", "pk"))
+    text, origin = _search_string(params)
+    if text:
+        meetings = meetings.matching(text)
+    return _near(params, meetings.order_by(*sort_columns(params)), origin)
+
+
+def sort_columns(params):
+    """The ORDER BY of sort_keys (a comma list of fields) or of the sort_key alias; BMLT's default without."""
+    keys = text_list(params, "sort_keys")
+    if not keys:
+        alias = params.get("sort_key", "").strip()
+        if alias and alias not in SORT_ALIASES:
+            raise BadRequest(f"sort_key must be one of {', '.join(SORT_ALIASES)}, not {alias[:20]!r}.")
+        keys = SORT_ALIASES.get(alias, DEFAULT_SORT)
+    columns = []
+    for key in keys:
+        if key not in SEMANTIC_KEYS and key not in ("distance_in_km", "distance_in_miles"):
+            raise BadRequest(f"sort_keys: {key[:30]!r} is not a field (see GetFieldKeys).")
+        # Fields we always leave blank (location_neighborhood...) sort nothing; distance is sort_results_by_distance.
+        if (column := FIELD_COLUMNS.get(key)) and column not in columns:
+            columns.append(column)
+    # An online meeting has no town: first, as in BMLT's MySQL, on SQLite and PostgreSQL alike.
+    return [*(F(column).asc(nulls_first=True) for column in columns), "pk"]
+
+
+def _meeting_key_values(params):
+    values = params.getlist("meeting_key_value") + params.getlist("meeting_key_value[]")
+    if len(values) > MAX_VALUES["meeting_key_value"]:
+        raise BadRequest(f"meeting_key_value may hold at most {MAX_VALUES['meeting_key_value']} values.")
+    if any(len(value) > MAX_TEXT or "\x00" in value for value in values):
+        raise BadRequest(f"meeting_key_value must be text of at most {MAX_TEXT} characters.")
+    return values
+
+
+def _key_value(key, value):
+    """A meeting_key_value as its column stores it (weekday 1 = Sunday, times HH:MM), or None if it cannot be."""
+    value = value.strip()
+    if key == "weekday_tinyint":
+        return int(value) - 1 if value in {"1", "2", "3", "4", "5", "6", "7"} else None
+    if key == "venue_type":
+        return ATTENDANCE_BY_VENUE.get(value)
+    if key in ("start_time", "duration_time"):
+        match = TIME.match(value)
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            return None
+        hours, minutes = int(match.group(1)), int(match.group(2))
+        return dt.time(hours, minutes) if key == "start_time" else hours * 60 + minutes
+    if key in ("id_bigint", "shared_group_id_bigint", "service_body_bigint"):
+        return int(value) if value.isdecimal() and len(value) <= 18 else None
+    return value
+
+
+def _by_meeting_key(params, meetings):
+    """meeting_key + meeting_key_value: an exact match on one field; no value at all matches nothing, as in BMLT."""
+    key = params.get("meeting_key", "").strip()
+    values = _meeting_key_values(params)
+    if not key:
+        if values:
+            raise BadRequest("meeting_key_value needs meeting_key, the field to match.")
+        return meetings
+    if key not in FIELD_COLUMNS:
+        raise BadRequest(f"meeting_key {key[:30]!r} is not one of: {', '.join(FIELD_COLUMNS)}.")
+    stored = [found for value in values if (found := _key_value(key, value)) is not None]
+    return meetings.filter(**{f"{FIELD_COLUMNS[key]}__in": stored}) if stored else meetings.none()
+
+
+def _by_published(params, meetings):
+    published = params.get("advanced_published", "1").strip() or "1"
+    if published not in ("1", "0", "-1"):
+        raise BadRequest("advanced_published must be 1 (published), 0 (both) or -1 (unpublished).")
+    # Every meeting we list is published; unpublished ones are for signed-in administrators in BMLT.
+    return meetings.none() if published == "-1" else meetings
+
+
+def _by_root_servers(params, meetings):
+    include, _ = int_list(params, "root_server_ids", low=1, high=MAX_ID)
+    # We are one root server, id 1 to an aggregator's question; naming only others matches nothing.
+    return meetings.none() if include and 1 not in include else meetings
 
 
 def _included_and_excluded(meetings, include, exclude, lookup, convert=lambda value: value):
@@ -265,25 +394,51 @@ def _by_times(params, meetings):
     return meetings
 
 
-def _by_text(params, meetings):
+def _minutes(params, prefix):
+    value = _time_param(params, prefix)
+    return None if value is None else value.hour * 60 + value.minute
+
+
+def _by_durations(params, meetings):
+    at_least, at_most = _minutes(params, "MinDuration"), _minutes(params, "MaxDuration")
+    return meetings.lasting(at_least, at_most) if at_least is not None or at_most is not None else meetings
+
+
+def _search_string(params):
+    """(keywords, origin): SearchString as words to match, or as a place (StringSearchIsAnAddress=1) to search near."""
     text = params.get("SearchString", "").strip()
-    if len(text) > 200:
-        raise BadRequest("SearchString is longer than 200 characters.")
+    if len(text) > MAX_TEXT:
+        raise BadRequest(f"SearchString is longer than {MAX_TEXT} characters.")
     if "\x00" in text:
         # PostgreSQL refuses NUL in a string; the database would answer with an error, not "no meetings".
         raise BadRequest("SearchString must not contain a NUL character.")
-    # BMLT ignores a string shorter than three characters unless it is a number. The search page's keyword
-    # search: every word in the meeting's name or notes or naming its program, group or place, found by index
-    # (the whole text in any of five columns across a join read every meeting).
-    return meetings.matching(text) if len(text) >= 3 or text.isdigit() else meetings
+    # BMLT ignores a string shorter than three characters unless it is a number.
+    if len(text) < 3 and not text.isdigit():
+        return "", None
+    if params.get("StringSearchIsAnAddress") != "1":
+        # The search page's keyword search: every word in the meeting's name or notes or naming its program,
+        # group or place, found by index (the whole text in any of five columns across a join read every meeting).
+        return text, None
+    # Our offline gazetteer, where BMLT asks Google: a ZIP code or a town, never a request off the machine.
+    place = places.resolve(text)
+    if place is None:
+        raise BadRequest(f"SearchString {text[:60]!r} is not a town or ZIP code we know.")
+    miles = _number(params, "SearchStringRadius", low=-1000, high=20000)
+    return "", (place.latitude, place.longitude, -AUTO_COUNT if miles is None else miles)
 
 
-def _near(params, meetings):
-    """(meetings, centre): those within geo_width of lat_val/long_val, or the N nearest for a negative width."""
+def _circle(params, origin):
+    """(latitude, longitude, miles, km) of the search's circle: lat_val/long_val/geo_width(_km), or the address's."""
     latitude = _number(params, "lat_val", low=-90, high=90)
     longitude = _number(params, "long_val", low=-180, high=180)
     miles = _number(params, "geo_width", low=-1000, high=20000)
     km = _number(params, "geo_width_km", low=-1000, high=20000)
+    return (*origin, None) if origin is not None else (latitude, longitude, miles, km)
+
+
+def _near(params, meetings, origin=None):
+    """(meetings, centre): those within geo_width of lat_val/long_val, or the N nearest for a negative width."""
+    latitude, longitude, miles, km = _circle(params, origin)
     if latitude is None and longitude is None:
         if miles is not None or km is not None:
             raise BadRequest("geo_width and geo_width_km need lat_val and long_val.")
@@ -292,7 +447,9 @@ def _near(params, meetings):
         raise BadRequest("Give both lat_val and long_val.")
     radius = km if km is not None else (miles * KM_PER_MILE if miles is not None else None)
     if radius is None:
-        raise BadRequest("A search near lat_val/long_val needs geo_width (miles) or geo_width_km.")
+        if not {"distance_in_km", "distance_in_miles"} & set(text_list(params, "data_field_key")):
+            raise BadRequest("A search near lat_val/long_val needs geo_width (miles) or geo_width_km.")
+        radius = 0  # BMLT: asking for the distance alone measures it to every meeting
     centre = places.Place("", latitude, longitude)
     candidates = meetings.filter(location__latitude__isnull=False)
     if radius < 0:
@@ -331,13 +488,19 @@ def paginate(params, meetings):
 
 
 def used_type_ids(meetings):
-    """Ids of the types these meetings have, read from their type_ids copies (distinct in the database if it can)."""
-    texts = meetings.values_list("type_ids", flat=True)
+    """Ids of the types these meetings have, read from their type_ids copies (distinct in the database if it can).
+
+    A temporarily closed meeting has the TC format too, as SemanticWriter writes it.
+    """
+    rows = meetings.values_list("type_ids", "status")
     if not meetings.query.is_sliced:
-        texts = texts.order_by().distinct()
-    used = set()
-    for text in texts.iterator(chunk_size=BATCH_SIZE):
+        rows = rows.order_by().distinct()
+    used, closed = set(), False
+    for text, status in rows.iterator(chunk_size=BATCH_SIZE):
         used.update(parse_type_ids(text))
+        closed = closed or status == Status.TEMPORARILY_CLOSED
+    if closed:
+        used.update(MeetingType.objects.filter(code=TEMPORARILY_CLOSED_CODE).values_list("pk", flat=True))
     return used
 
 
@@ -365,7 +528,17 @@ ROW_FIELDS = (
     *("timezone", "type_ids", "name", "notes", "conference_phone", "conference_url", "conference_url_notes"),
     *("conference_phone_notes", "location__longitude", "location__latitude", "location__name", "location__notes"),
     *("location__address", "location__city", "location__state", "location__postal_code", "location__country"),
+    "status",
 )
+
+
+def virtual_info(*parts):
+    """The virtual meeting's notes, each piece of text once (a URL's and a phone's notes are often the same)."""
+    kept = []
+    for part in (part.strip() for part in parts if part and part.strip()):
+        if not any(part in other for other in kept):
+            kept = [other for other in kept if other not in part] + [part]
+    return " ".join(kept)
 
 
 def semantic_meeting(row, *, format_keys, format_ids, root_uri, distance_km=None):
@@ -401,9 +574,7 @@ def semantic_meeting(row, *, format_keys, format_ids, root_uri, distance_km=None
         "bus_lines": "",
         "phone_meeting_number": row["conference_phone"],
         "virtual_meeting_link": row["conference_url"],
-        "virtual_meeting_additional_info": " ".join(
-            part for part in (row["conference_url_notes"], row["conference_phone_notes"]) if part
-        ),
+        "virtual_meeting_additional_info": virtual_info(row["conference_url_notes"], row["conference_phone_notes"]),
         "contact_name_1": "",
         "contact_phone_1": "",
         "contact_email_1": "",
@@ -432,26 +603,31 @@ class SemanticWriter:
 
     def __init__(self, params, *, root_uri, centre=None):
         self.wanted = text_list(params, "data_field_key")  # first: a bad list is refused before any query
+        self.lang = language(params)
         self.formats = format_table()
+        # A temporarily closed meeting carries BMLT's TC format, as a root server's would.
+        closed = (pk for pk, entry in self.formats.items() if entry.code == TEMPORARILY_CLOSED_CODE)
+        self.closed_id = next(closed, None)
         self.root_uri = root_uri
         self.centre = centre
         self.used = set()  # type ids of the meetings written so far, for get_used_formats
         self._memo = {}
 
-    def format_lists(self, type_ids):
+    def format_lists(self, type_ids, closed=False):
         """(key strings, ids) of a row's type_ids text, as the formats and format_shared_id_list fields."""
-        found = self._memo.get(type_ids)
+        found = self._memo.get((type_ids, closed))
         if found is None:
             if len(self._memo) >= self.MEMO_LIMIT:
                 self._memo.clear()
-            ids = [pk for pk in sorted(parse_type_ids(type_ids)) if pk in self.formats]
+            type_set = set(parse_type_ids(type_ids)) | ({self.closed_id} if closed and self.closed_id else set())
+            ids = [pk for pk in sorted(type_set) if pk in self.formats]
             keys = [self.formats[pk].key_string for pk in ids]
             keys.sort(key=lambda key: key not in ("O", "C"))  # BMLT lists Open/Closed first.
-            found = self._memo[type_ids] = (",".join(keys), ",".join(map(str, ids)), ids)
+            found = self._memo[(type_ids, closed)] = (",".join(keys), ",".join(map(str, ids)), ids)
         return found
 
     def item(self, row):
-        keys, id_list, ids = self.format_lists(row["type_ids"])
+        keys, id_list, ids = self.format_lists(row["type_ids"], row["status"] == Status.TEMPORARILY_CLOSED)
         self.used.update(ids)
         distance = None
         if self.centre is not None:
@@ -480,7 +656,7 @@ class SemanticWriter:
     def used_formats(self, type_ids=None):
         """The formats of these type ids, or of the meetings written so far."""
         ids = self.used if type_ids is None else type_ids
-        return [self.formats[pk].as_semantic() for pk in sorted(ids) if pk in self.formats]
+        return [self.formats[pk].as_semantic(self.root_uri, self.lang) for pk in sorted(ids) if pk in self.formats]
 
 
 def json_chunks(batches, *, used_formats=None):
@@ -498,6 +674,15 @@ def json_chunks(batches, *, used_formats=None):
         yield ', "formats": ' + json.dumps(used_formats()) + "}"
 
 
+def jsonp_response(payload, callback):
+    """The answer as JSONP: `callback(...)` for a <script> tag (the comment keeps a leading name from being data)."""
+    if isinstance(payload, StreamingHttpResponse):
+        chunks = chain([f"/**/{callback}("], payload.streaming_content, [");"])
+        return StreamingHttpResponse(chunks, content_type="application/javascript; charset=utf-8")
+    text = f"/**/{callback}({json.dumps(payload)});"
+    return HttpResponse(text, content_type="application/javascript; charset=utf-8")
+
+
 # BMLT's service body types for our kinds of region.
 REGION_BODY_TYPES = {"country": "ZF", "state": "RS", "metro": "MA", "neighbourhood": "AS"}
 
@@ -511,9 +696,29 @@ def _service_bodies_of(queryset, include, exclude, *, offset=0):
     return queryset
 
 
+def _with_parents(region_ids):
+    """These region ids and every region above them: one query per level of the tree."""
+    found, frontier = set(region_ids), set(region_ids)
+    while frontier:
+        above = Region.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent_id", flat=True)
+        frontier = set(above) - found
+        found |= frontier
+    return found
+
+
 def service_bodies(params):
-    """GetServiceBodies: the programs, then the regions, or those `services` names (chosen by the database)."""
+    """GetServiceBodies: the programs, then the regions, or those `services` names (chosen by the database).
+
+    recursive=1 adds the regions under those named, parents=1 the regions above them, as BMLT does.
+    """
     include, exclude = int_list(params, "services", low=1, high=MAX_ID)
+    if include and (params.get("recursive") == "1" or params.get("parents") == "1"):
+        regions = [i - REGION_ID_OFFSET for i in include if i >= REGION_ID_OFFSET]
+        if params.get("recursive") == "1":
+            regions = Region.with_descendants(regions)
+        if params.get("parents") == "1":
+            regions = _with_parents(regions)
+        include = {i for i in include if i < REGION_ID_OFFSET} | {REGION_ID_OFFSET + pk for pk in regions}
     bodies = [
         {
             "id": str(program.pk),
@@ -544,6 +749,22 @@ def service_bodies(params):
         for pk, parent_id, name, kind in regions.values_list("pk", "parent_id", "name", "kind")
     ]
     return bodies
+
+
+def formats(params, *, root_uri):
+    """GetFormats: the formats some meeting has, or every one (show_all=1), or those format_ids/key_strings name."""
+    include, exclude = int_list(params, "format_ids", low=1, high=MAX_ID)
+    keys = set(text_list(params, "key_strings"))
+    lang = language(params)
+    table = format_table()
+    if params.get("show_all") != "1" and not include and not keys:
+        used = used_format_ids()
+        table = {pk: entry for pk, entry in table.items() if pk in used}
+    return [
+        entry.as_semantic(root_uri, lang)
+        for pk, entry in table.items()
+        if (not include or pk in include) and pk not in exclude and (not keys or entry.key_string in keys)
+    ]
 
 
 SEMANTIC_KEYS = [
@@ -579,9 +800,10 @@ def server_info():
     """GetServerInfo: what a client such as crouton asks first. No API keys, ever (privacy)."""
     return [
         {
-            "version": "4.0.0",
-            "versionInt": "4000000",
-            "langs": "en",
+            # The bmlt-server release whose semantic interface ours follows (docs/api.md).
+            "version": "4.2.7",
+            "versionInt": "4002007",
+            "langs": "en,es",
             "nativeLang": "en",
             "centerLongitude": "-98.5795",
             "centerLatitude": "39.8283",
@@ -590,13 +812,14 @@ def server_info():
             "regionBias": "us",
             "charSet": "UTF-8",
             "distanceUnits": "mi",
-            "semanticAdmin": "0",
+            # Every bmlt-server says "1"; Yap reads it to choose how it signs in.
+            "semanticAdmin": "1",
             "emailEnabled": "0",
             "emailIncludesServiceBodies": "0",
             "changesPerMeeting": "0",
             "meeting_states_and_provinces": "",
             "meeting_counties_and_sub_provinces": "",
-            "available_keys": ",".join(SEMANTIC_KEYS),
+            "available_keys": ",".join([*SEMANTIC_KEYS, "root_server_uri", "format_shared_id_list"]),
             "google_api_key": "",
             "aggregator_mode_enabled": False,
         }
@@ -605,6 +828,106 @@ def server_info():
 
 def field_keys():
     return [{"key": key, "description": key.replace("_", " ")} for key in SEMANTIC_KEYS]
+
+
+def field_values(params):
+    """GetFieldValues: each value of one field, with the ids of the listed meetings that have it."""
+    key = params.get("meeting_key", "").strip()
+    if key not in FIELD_COLUMNS:
+        raise BadRequest(f"GetFieldValues needs meeting_key, one of: {', '.join(FIELD_COLUMNS)}.")
+    column = FIELD_COLUMNS[key]
+    ids_by_value = {}
+    rows = Meeting.objects.listed().order_by(column, "pk").values_list(column, "pk")
+    for value, pk in rows.iterator(chunk_size=BATCH_SIZE):
+        ids_by_value.setdefault(_field_text(key, value), []).append(str(pk))
+    return [{key: value, "ids": ",".join(ids)} for value, ids in ids_by_value.items()]
+
+
+def _field_text(key, value):
+    """A column's value as GetSearchResults writes that field."""
+    if key == "weekday_tinyint":
+        return str(value + 1)
+    if key == "venue_type":
+        return VENUE_TYPES.get(value, "1")
+    if key == "start_time":
+        return clock(value, CLOCK_24H_SECONDS)
+    if key == "duration_time":
+        return _duration(value)
+    return _text(value)
+
+
+def coverage_area():
+    """GetCoverageArea: the box around every listed meeting's venue (one aggregate query)."""
+    box = Meeting.objects.listed().aggregate(
+        north=Max("location__latitude"),
+        south=Min("location__latitude"),
+        east=Max("location__longitude"),
+        west=Min("location__longitude"),
+    )
+    return [
+        {
+            "nw_corner_longitude": _text(box["west"]),
+            "nw_corner_latitude": _text(box["north"]),
+            "se_corner_longitude": _text(box["east"]),
+            "se_corner_latitude": _text(box["south"]),
+        }
+    ]
+
+
+# GetChanges answers the newest this many changes of its window: a bounded read of the history's date index.
+MAX_CHANGES = 1000
+CHANGE_TYPES = {"+": "comdef_change_type_new", "~": "comdef_change_type_change", "-": "comdef_change_type_delete"}
+
+
+def _date(params, name):
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        if len(raw) == 10:
+            return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise BadRequest(f"{name} must be a date as YYYY-MM-DD, not {raw[:20]!r}.")
+
+
+def changes(params):
+    """GetChanges: the public meetings' changes from their history, newest first (no one's name: privacy)."""
+    start, end = _date(params, "start_date"), _date(params, "end_date")
+    meeting_id = _number(params, "meeting_id", low=1, high=MAX_ID, integer=True)
+    body_id = _number(params, "service_body_id", low=1, high=MAX_ID, integer=True)
+    history = Meeting.history.exclude(status=Status.INACTIVE)
+    if start:
+        history = history.filter(history_date__date__gte=start)
+    if end:
+        history = history.filter(history_date__date__lte=end)
+    if meeting_id:
+        history = history.filter(id=meeting_id)
+    if body_id:
+        history = history.filter(_services({body_id}, set()))
+    names = dict(Program.objects.values_list("pk", "name"))
+    rows = history.order_by("-history_date", "-history_id").values(
+        "history_id", "history_date", "history_type", "id", "name", "program_id", "deleted_at"
+    )
+    return [_change(row, names) for row in rows[:MAX_CHANGES]]
+
+
+def _change(row, names):
+    change_type = "-" if row["deleted_at"] is not None else row["history_type"]
+    return {
+        "date_int": str(int(row["history_date"].timestamp())),
+        "date_string": f"{row['history_date'].astimezone(dt.UTC):%-I:%M %p, %-m/%-d/%Y}",
+        "change_type": CHANGE_TYPES.get(change_type, CHANGE_TYPES["~"]),
+        "change_id": str(row["history_id"]),
+        "meeting_id": str(row["id"]),
+        "meeting_name": row["name"],
+        "user_id": "",
+        "user_name": "",
+        "service_body_id": str(row["program_id"]),
+        "service_body_name": names.get(row["program_id"], ""),
+        "meeting_exists": "0" if change_type == "-" else "1",
+        "details": "",
+    }
 
 
 # -- import ------------------------------------------------------------------------------------------------
@@ -641,7 +964,8 @@ def _type_resolver(envelope_formats):
     world_by_key = {row["key_string"]: row["world_id"] for row in stock_formats() if row["world_id"] != "LANG"}
     world_by_id = {}
     for entry in envelope_formats or []:
-        if isinstance(entry, dict) and isinstance(entry.get("world_id"), str):
+        # A server's format without a world_id says nothing about it: the stock key (SD is S-D) still counts.
+        if isinstance(entry, dict) and isinstance(entry.get("world_id"), str) and entry["world_id"].strip():
             world_by_key[str(entry.get("key_string", ""))] = entry["world_id"]
             world_by_id[str(entry.get("id", ""))] = entry["world_id"]
 

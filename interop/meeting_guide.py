@@ -18,7 +18,7 @@ from interop.importing import (
     Rejection,
     parse_updated,
 )
-from meetings.models import MeetingType, Region, Status, meeting_path
+from meetings.models import Attendance, MeetingType, Region, Status, meeting_path
 from meetings.querysets import parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -205,6 +205,43 @@ def _strings(item, name):
     return [entry.strip() for entry in value if entry.strip()]
 
 
+def _point(item):
+    """(latitude, longitude): the fields, else TSML's "coordinates" ("lat,lng"); a point given neither way is None."""
+    if item.get("latitude") not in (None, "") or item.get("longitude") not in (None, ""):
+        return _coordinate(item, "latitude", 90), _coordinate(item, "longitude", 180)
+    coordinates = item.get("coordinates")
+    if coordinates in (None, ""):
+        return None, None
+    parts = coordinates.split(",") if isinstance(coordinates, str) else []
+    if len(parts) != 2:
+        raise RecordError(f'coordinates must be "latitude,longitude", not {json.dumps(coordinates)[:40]}.')
+    point = {"latitude": parts[0].strip(), "longitude": parts[1].strip()}
+    return _coordinate(point, "latitude", 90), _coordinate(point, "longitude", 180)
+
+
+ATTENDANCE_OPTIONS = {"in_person": "in_person", "online": "online", "hybrid": "hybrid", "inactive": ""}
+
+
+def _attendance_option(item, texts, has_place):
+    """TSML's attendance_option as our attendance, where the record bears it out; else "" (worked out on import).
+
+    "inactive" says nothing we keep (a closed venue is its TC type), and an option the record contradicts (online
+    with no link or phone, in person with no address) is left to the importer's own reading of the record.
+    """
+    option = item.get("attendance_option")
+    if option in (None, ""):
+        return ""
+    if not isinstance(option, str) or option.strip() not in ATTENDANCE_OPTIONS:
+        raise RecordError(
+            f"attendance_option must be in_person, online, hybrid or inactive, not {json.dumps(option)[:30]}."
+        )
+    attendance = ATTENDANCE_OPTIONS[option.strip()]
+    can_join = bool(texts["conference_url"] or texts["conference_phone"])
+    if (attendance in ("online", "hybrid") and not can_join) or (attendance != "online" and not has_place):
+        return ""
+    return attendance
+
+
 def item_records(item, position, *, to_ours, warnings):
     """One feed item as one Record per day, or raise RecordError."""
     if not isinstance(item, dict):
@@ -235,6 +272,7 @@ def item_records(item, position, *, to_ours, warnings):
             Rejection(position, slug, f"type codes ignored (not Meeting Guide codes): {', '.join(unknown)}")
         )
     regions = _strings(item, "regions") or [r for r in (texts["region"], texts["sub_region"]) if r]
+    latitude, longitude = _point(item)
     place = Place(
         name=texts["location"],
         address=texts["address"],
@@ -243,8 +281,8 @@ def item_records(item, position, *, to_ours, warnings):
         postal_code=texts["postal_code"],
         country=texts["country"],
         formatted_address=texts["formatted_address"],
-        latitude=_coordinate(item, "latitude", 90),
-        longitude=_coordinate(item, "longitude", 180),
+        latitude=latitude,
+        longitude=longitude,
         approximate=_approximate(item.get("approximate")),
         notes=texts["location_notes"],
     )
@@ -264,6 +302,7 @@ def item_records(item, position, *, to_ours, warnings):
             end_time=end,
             timezone=texts["timezone"],
             place=place if has_place else None,
+            attendance=_attendance_option(item, texts, has_place),
             conference_url=texts["conference_url"],
             conference_url_notes=texts["conference_url_notes"],
             conference_phone=texts["conference_phone"],
@@ -308,6 +347,7 @@ FEED_FIELDS = [
     "end_time",
     "timezone",
     "status",
+    "attendance",
     "notes",
     "conference_url",
     "conference_url_notes",
@@ -334,6 +374,15 @@ FEED_FIELDS = [
 
 ADDRESS_PARTS = [(name, f"location__{name}") for name in ("address", "city", "state", "postal_code", "country")]
 CONFERENCE_FIELDS = ("conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes")
+
+
+def attendance_option(row):
+    """TSML's attendance_option: in_person, online, hybrid, or inactive for a closed venue with no way online."""
+    attendance = row["attendance"]
+    if row["status"] == Status.TEMPORARILY_CLOSED:
+        # A closed building: a hybrid meeting goes on online only; an in-person one is not meeting.
+        return "online" if attendance == Attendance.HYBRID else "inactive"
+    return attendance
 
 
 def _online_place(row):
@@ -373,6 +422,9 @@ class FeedWriter:
         self.codes_by_text = {}
         self.regions = {pk: (name, parent) for pk, name, parent in Region.objects.values_list("pk", "name", "parent")}
         self.entity = {key: value for key, value in settings.FEED_ENTITY.items() if value}
+        if "entity_url" in self.entity:
+            # The spec's field list says entity_website_url; its example, TSML and TSML UI say entity_url.
+            self.entity["entity_website_url"] = self.entity["entity_url"]
         self.closed_code = to_theirs.get(TEMPORARILY_CLOSED_CODE, "TC")
         # Read once: settings is a lazy object, and two lookups per meeting are a tenth of the export's time.
         self.feedback_url = settings.FEED_FEEDBACK_URL
@@ -402,6 +454,7 @@ class FeedWriter:
             item["end_time"] = clock(row["end_time"], CLOCK_24H)
         item["timezone"] = row["timezone"]
         item["types"] = sorted(codes)
+        item["attendance_option"] = attendance_option(row)
         item.update(self.place_fields(row) if row["location_id"] is not None else _online_place(row))
         item.update((name, row[name]) for name in CONFERENCE_FIELDS if row[name])
         notes = row["notes"]
@@ -426,6 +479,9 @@ class FeedWriter:
         if row["location__latitude"] is not None and row["location__longitude"] is not None:
             fields["latitude"] = round(row["location__latitude"], 6)
             fields["longitude"] = round(row["location__longitude"], 6)
+            if not row["location__approximate"]:
+                # TSML UI takes "lat,lng" as an exact place to go: only a venue's own point is written so.
+                fields["coordinates"] = f"{fields['latitude']},{fields['longitude']}"
         fields["approximate"] = "yes" if row["location__approximate"] else "no"
         regions = region_names(row["location__region_id"], self.regions)
         if regions:

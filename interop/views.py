@@ -69,11 +69,11 @@ def feed_schema(request):
 def _semantic_search(request):
     meetings, centre = bmlt.search_meetings(request.GET)
     page = bmlt.paginate(request.GET, meetings)
-    root_uri = request.build_absolute_uri("/").rstrip("/")
-    writer = bmlt.SemanticWriter(request.GET, root_uri=root_uri, centre=centre)
-    if request.GET.get("get_formats_only") == "1":
-        return writer.used_formats(bmlt.used_type_ids(meetings if page is None else page))
-    envelope = request.GET.get("get_used_formats") == "1"
+    writer = bmlt.SemanticWriter(request.GET, root_uri=_root_uri(request), centre=centre)
+    # Flags that count by being there, with any value or none: crouton sends a bare `get_used_formats`.
+    if "get_formats_only" in request.GET:
+        return {"formats": writer.used_formats(bmlt.used_type_ids(meetings if page is None else page))}
+    envelope = "get_used_formats" in request.GET
     if page is not None:
         items = writer.items(page)
     else:
@@ -86,42 +86,48 @@ def _semantic_search(request):
     return {"meetings": items, "formats": writer.used_formats()} if envelope else items
 
 
-def _semantic_formats(request):
-    include, exclude = bmlt.int_list(request.GET, "format_ids", low=1)
-    keys = set(bmlt.text_list(request.GET, "key_strings"))
-    formats = bmlt.format_table()
-    if request.GET.get("show_all") != "1" and not include and not keys:
-        used = bmlt.used_format_ids()
-        formats = {pk: entry for pk, entry in formats.items() if pk in used}
-    return [
-        entry.as_semantic()
-        for pk, entry in formats.items()
-        if (not include or pk in include) and pk not in exclude and (not keys or entry.key_string in keys)
-    ]
+def _root_uri(request):
+    """This server's root as crouton matches it (root_server_uri on every meeting and format)."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 SWITCHERS = {
     "GetSearchResults": _semantic_search,
-    "GetFormats": _semantic_formats,
+    "GetFormats": lambda request: bmlt.formats(request.GET, root_uri=_root_uri(request)),
     "GetServiceBodies": lambda request: bmlt.service_bodies(request.GET),
-    "GetServerInfo": lambda request: bmlt.server_info(),
     "GetFieldKeys": lambda request: bmlt.field_keys(),
+    "GetFieldValues": lambda request: bmlt.field_values(request.GET),
+    "GetServerInfo": lambda request: bmlt.server_info(),
+    "GetCoverageArea": lambda request: bmlt.coverage_area(),
+    "GetChanges": lambda request: bmlt.changes(request.GET),
 }
 
 
+def _bmlt_error(message, status=400):
+    response = JsonResponse({"error": message}, status=status)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @require_safe
-def bmlt_semantic(request):
+def bmlt_semantic(request, data_format="json"):
+    """BMLT's /client_interface/json/ and /jsonp/ (the JSON wrapped in `callback(...)`, as crouton loads it)."""
+    callback = None
+    if data_format == "jsonp":
+        callback = request.GET.get("callback", "callback")
+        if not bmlt.CALLBACK.fullmatch(callback):
+            return _bmlt_error("callback must be a JavaScript function name such as jsonp_123 or my.handler.")
     switcher = request.GET.get("switcher", "")
     handler = SWITCHERS.get(switcher)
     if handler is None:
-        names = ", ".join(SWITCHERS)
-        return JsonResponse(
-            {"error": f"Unknown or missing switcher {switcher[:40]!r}; use one of: {names}."}, status=400
-        )
+        return _bmlt_error(f"Unknown or missing switcher {switcher[:40]!r}; use one of: {', '.join(SWITCHERS)}.")
     try:
         payload = handler(request)
     except bmlt.BadRequest as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    response = payload if isinstance(payload, HttpResponseBase) else JsonResponse(payload, safe=False)
+        return _bmlt_error(str(error))
+    if callback:
+        response = bmlt.jsonp_response(payload, callback)
+    else:
+        response = payload if isinstance(payload, HttpResponseBase) else JsonResponse(payload, safe=False)
     response["Access-Control-Allow-Origin"] = "*"
     return response

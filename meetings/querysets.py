@@ -74,6 +74,11 @@ class MeetingQuerySet(models.QuerySet):
             condition &= ~has_type(type_id)
         return self.filter(condition)
 
+    def lasting(self, at_least=None, at_most=None):
+        """Meetings lasting at least and/or at most so many minutes (to their end time, else an hour)."""
+        meetings = self if at_least is None else self.filter(duration_minutes__gte=at_least)
+        return meetings if at_most is None else meetings.filter(duration_minutes__lte=at_most)
+
     def matching(self, text):
         """Meetings matching every word of a keyword search (search.keywords)."""
         from search.keywords import keyword_condition  # search builds on meetings: imported when used

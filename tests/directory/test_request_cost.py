@@ -68,6 +68,8 @@ def bmlt_lists(directory):
         "data_field_key": ("GetSearchResults", joined(keys), keys[0]),
         "format_ids": ("GetFormats", joined((type_ids * 2)[: MAX_VALUES["format_ids"]]), str(type_ids[0])),
         "key_strings": ("GetFormats", joined(codes[: MAX_VALUES["key_strings"]]), codes[0]),
+        "sort_keys": ("GetSearchResults", joined((SEMANTIC_KEYS * 2)[: MAX_VALUES["sort_keys"]]), "meeting_name"),
+        "root_server_ids": ("GetSearchResults", joined(range(1, MAX_VALUES["root_server_ids"] + 1)), "1"),
     }
 
 
@@ -87,7 +89,11 @@ def assert_cheap(queries):
 
 
 @pytest.mark.parametrize(
-    "name", ["meeting_ids", "weekdays", "venue_types", "formats", "services", "data_field_key", "format_ids"]
+    "name",
+    [
+        *("meeting_ids", "weekdays", "venue_types", "formats", "services", "data_field_key", "format_ids"),
+        *("sort_keys", "root_server_ids"),
+    ],
 )
 def test_a_bmlt_list_at_its_cap_costs_what_a_list_of_one_costs(client, directory, name):
     switcher, value, value_of_one = bmlt_lists(directory)[name]
@@ -138,7 +144,11 @@ def test_service_bodies_with_services_at_the_cap(client, directory):
 
 
 @pytest.mark.parametrize(
-    "name", ["meeting_ids", "weekdays", "venue_types", "formats", "services", "data_field_key", "format_ids"]
+    "name",
+    [
+        *("meeting_ids", "weekdays", "venue_types", "formats", "services", "data_field_key", "format_ids"),
+        *("sort_keys", "root_server_ids"),
+    ],
 )
 def test_one_value_over_a_bmlt_cap_is_refused_with_400(client, directory, name):
     switcher, value, value_of_one = bmlt_lists(directory)[name]
@@ -150,6 +160,28 @@ def test_one_value_over_a_bmlt_cap_is_refused_with_400(client, directory, name):
     limit = MAX_VALUES[name]
     assert response.json()["error"] == f"{name} may hold at most {limit} values, not {limit + 1}."
     assert queries == []
+
+
+def test_meeting_key_values_at_their_cap_are_one_in_list_and_one_more_is_refused(client, directory):
+    values = [f"Meeting {n}" for n in range(MAX_VALUES["meeting_key_value"])]
+    params = {"switcher": "GetSearchResults", "meeting_key": "meeting_name", "meeting_key_value[]": values}
+
+    response, queries = cost(client, BMLT, params)
+    assert response.status_code == 200
+    assert_cheap(queries)
+    over, queries = cost(client, BMLT, {**params, "meeting_key_value[]": [*values, "one more"]})
+    assert over.status_code == 400
+    assert queries == []
+
+
+def test_service_bodies_at_the_cap_with_parents_and_children(client, directory):
+    _, services, _ = bmlt_lists(directory)["services"]
+
+    params = {"switcher": "GetServiceBodies", "services": services, "recursive": "1", "parents": "1"}
+    response, queries = cost(client, BMLT, params)
+
+    assert response.status_code == 200
+    assert_cheap(queries)
 
 
 def test_key_strings_over_the_cap_are_refused_with_400(client, directory):

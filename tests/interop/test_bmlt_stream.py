@@ -80,7 +80,11 @@ def expected_item(meeting, *, distance_km=None):
     """What BMLT says of a meeting, worked out from the model instance and its link table."""
     formats = bmlt.format_table()
     location = meeting.location
-    type_ids = sorted(t.pk for t in meeting.types.all())
+    type_ids = {t.pk for t in meeting.types.all()}
+    if meeting.status == Status.TEMPORARILY_CLOSED:
+        # BMLT's TC format marks a temporarily closed meeting.
+        type_ids.add(MeetingType.objects.get(code="location-temporarily-closed").pk)
+    type_ids = sorted(type_ids)
     keys = sorted((formats[pk].key_string for pk in type_ids), key=lambda key: key not in ("O", "C"))
     minutes = meeting.duration_minutes
     item = {
@@ -131,7 +135,8 @@ def expected_item(meeting, *, distance_km=None):
 
 
 def in_day_order(meetings):
-    return sorted(meetings, key=lambda m: (m.weekday, m.start_time, m.pk))
+    """BMLT's default order: weekday_tinyint, start_time, duration_time (then id, so pages never overlap)."""
+    return sorted(meetings, key=lambda m: (m.weekday, m.start_time, m.duration_minutes, m.pk))
 
 
 def get(client, **params):
@@ -160,13 +165,15 @@ def test_it_streams_the_used_formats_after_the_meetings(client, directory, small
 
     assert response.streaming
     formats = bmlt.format_table()
-    used = sorted({t.pk for m in directory for t in m.types.all()})
+    closed = MeetingType.objects.get(code="location-temporarily-closed").pk
+    used = sorted({t.pk for m in directory for t in m.types.all()} | {closed})
     expected = {
         "meetings": [expected_item(m) for m in in_day_order(directory)],
-        "formats": [formats[pk].as_semantic() for pk in used],
+        "formats": [formats[pk].as_semantic(ROOT_URI) for pk in used],
     }
     assert body(response) == json.dumps(expected).encode()
-    assert {entry["key_string"] for entry in expected["formats"]} == {"O", "C", "W", "medication-friendly"}
+    keys = {entry["key_string"] for entry in expected["formats"]}
+    assert keys == {"O", "C", "W", "medication-friendly", "TC"}
 
 
 def test_it_streams_a_search_near_a_point_with_distances(client, directory, small_batches):
@@ -230,9 +237,12 @@ def test_it_lists_the_formats_of_a_whole_answer_only(client, directory, small_ba
 
     assert not response.streaming
     # The listed meetings' types, by id; the inactive and the deleted meeting's types (M, YP) do not count.
-    used = sorted({t.pk for m in directory for t in m.types.all()})
-    assert response.json() == [bmlt.format_table()[pk].as_semantic() for pk in used]
-    assert {entry["key_string"] for entry in response.json()} == {"O", "C", "W", "medication-friendly"}
+    # BMLT's shape: {"formats": [...]}; the temporarily closed meeting brings TC.
+    closed = MeetingType.objects.get(code="location-temporarily-closed").pk
+    used = sorted({t.pk for m in directory for t in m.types.all()} | {closed})
+    assert response.json() == {"formats": [bmlt.format_table()[pk].as_semantic(ROOT_URI) for pk in used]}
+    keys = {entry["key_string"] for entry in response.json()["formats"]}
+    assert keys == {"O", "C", "W", "medication-friendly", "TC"}
 
 
 def test_it_checks_every_parameter_before_it_streams(client, directory, small_batches):
