@@ -184,8 +184,14 @@ class LocationAdmin(LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     list_prefetch_related = ["region"]
     search_fields = ["name", "address", "city", "postal_code", "formatted_address"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["created", "updated"]
+    readonly_fields = ["created", "updated", "source"]
     inlines = [MeetingsAtLocationInline]
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed():
+            # A volunteer's edit makes the venue theirs: no import renames or moves it after this.
+            obj.source = ""
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(MeetingType)

@@ -130,9 +130,20 @@ class Location(models.Model):
     approximate = models.BooleanField(
         default=False, help_text="The address is only a city or area, not a place people can go to."
     )
+    position_approximate = models.BooleanField(
+        default=False,
+        help_text="The map position is the centre of the ZIP code or city, not the building: directions go to "
+        "the address.",
+    )
     timezone = models.CharField(max_length=64, validators=[validate_timezone], help_text="IANA time zone.")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="locations")
     notes = models.TextField(blank=True, help_text="How to find the room, parking, entrance.")
+    source = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The data source that keeps this venue up to date; empty once a volunteer edits it, so no "
+        "import renames or moves it.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -293,6 +304,18 @@ class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
             meeting.set_clock(offsets[meeting.timezone])
 
 
+class DuplicateDecision(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatic")
+    LISTED = "listed", _("Not a duplicate: always listed")
+    DUPLICATE = "duplicate", _("A duplicate of the meeting chosen: hidden")
+
+
+# What "listed" means (MeetingQuerySet.listed), as the condition of the indexes that serve listed meetings.
+LISTED_CONDITION = (
+    models.Q(deleted_at__isnull=True) & ~models.Q(status=Status.INACTIVE) & models.Q(duplicate_of__isnull=True)
+)
+
+
 class Meeting(models.Model):
     """A meeting that repeats weekly at a local wall-clock time in an IANA time zone."""
 
@@ -351,6 +374,21 @@ class Meeting(models.Model):
     )
     source = models.CharField(max_length=100, blank=True, help_text="Where this listing came from.")
     external_key = models.CharField(max_length=200, blank=True, help_text="The meeting's id in its source.")
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="Another source lists this same meeting: only that one is shown (interop.duplicates).",
+    )
+    duplicate_decision = models.CharField(
+        max_length=20,
+        choices=DuplicateDecision,
+        default=DuplicateDecision.AUTOMATIC,
+        help_text="Automatic: the nightly comparison decides. A volunteer may keep it listed, or hide it as a "
+        "duplicate of the meeting chosen above.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(
@@ -418,15 +456,16 @@ class Meeting(models.Model):
                     "status",
                     "deleted_at",
                     "utc_offset",
+                    "duplicate_of",
                 ],
-                condition=models.Q(deleted_at__isnull=True) & ~models.Q(status=Status.INACTIVE),
+                condition=LISTED_CONDITION,
                 name="meeting_listed_clock_idx",
             ),
             # "Near a place": the listed meetings at each place in the box, with what the soonest-first sort
             # reads, from the index alone.
             models.Index(
-                fields=["location", "utc_start", "duration_minutes", "name", "id"],
-                condition=models.Q(deleted_at__isnull=True) & ~models.Q(status=Status.INACTIVE),
+                fields=["location", "utc_start", "duration_minutes", "name", "id", "duplicate_of"],
+                condition=LISTED_CONDITION,
                 name="meeting_listed_place_idx",
             ),
             # Attendance filters (online / in person) combined with day order.
