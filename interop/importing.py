@@ -185,6 +185,7 @@ class ImportReport:
     rejected: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     error: str = ""
+    not_modified: bool = False  # the feed was as last time (a 304 or the same bytes): not read again
 
     @property
     def ok(self):
@@ -203,6 +204,8 @@ class ImportReport:
         verb = "would be" if self.dry_run else "were"
         if self.error:
             head = f"Nothing was changed: {printable(self.error)}"
+        elif self.not_modified:
+            head = f"The feed is as it was at the last run, so it was not read again ({self.unchanged} meetings)."
         else:
             counts = self.counts()
             head = (

@@ -76,6 +76,12 @@ class DataSource(models.Model):
     def __str__(self):
         return self.name
 
+    def meetings_count(self):
+        """How many meetings this source has (what an unchanged feed leaves unchanged)."""
+        from meetings.models import Meeting  # meetings does not import interop; the reverse waits until here
+
+        return Meeting.objects.filter(source=self.slug).exclude(status="inactive").count()
+
 
 class SourceRun(models.Model):
     """One refresh of a data source: when, how it ended, and its counts (the source's history of runs)."""

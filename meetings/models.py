@@ -304,6 +304,9 @@ class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
             meeting.set_clock(offsets[meeting.timezone])
 
 
+SITE_LISTING = _("this site's volunteers")
+
+
 class DuplicateDecision(models.TextChoices):
     AUTOMATIC = "automatic", _("Automatic")
     LISTED = "listed", _("Not a duplicate: always listed")
@@ -384,6 +387,7 @@ class Meeting(models.Model):
     )
     duplicate_decision = models.CharField(
         max_length=20,
+        blank=True,  # forms that leave it out keep it automatic (duplicate_errors)
         choices=DuplicateDecision,
         default=DuplicateDecision.AUTOMATIC,
         help_text="Automatic: the nightly comparison decides. A volunteer may keep it listed, or hide it as a "
@@ -529,8 +533,32 @@ class Meeting(models.Model):
                 "An online or hybrid meeting needs a way to join: a link, a phone number, "
                 "or 'the group gives the link on request'."
             )
+        errors.update(self.duplicate_errors())
         if errors:
             raise ValidationError(errors)
+
+    def listing_sources(self):
+        """The names of the sources that list this meeting: its own and those of the listings hidden behind it."""
+        from django.apps import apps  # data sources belong to interop, which builds on meetings
+
+        slugs = [self.source, *self.duplicates.exclude(source=self.source).values_list("source", flat=True)]
+        if len(slugs) == 1:
+            return []  # listed once: nothing to say
+        names = dict(
+            apps.get_model("interop", "DataSource").objects.filter(slug__in=slugs).values_list("slug", "name")
+        )
+        return list(dict.fromkeys(names.get(slug, slug) or SITE_LISTING for slug in slugs))
+
+    def duplicate_errors(self):
+        """A volunteer's decision on duplicates made whole: "listed" hides nothing, "duplicate" names the meeting."""
+        self.duplicate_decision = self.duplicate_decision or DuplicateDecision.AUTOMATIC
+        if self.duplicate_decision == DuplicateDecision.LISTED:
+            self.duplicate_of = None
+        if self.duplicate_decision == DuplicateDecision.DUPLICATE and self.duplicate_of_id is None:
+            return {"duplicate_of": "Choose the meeting this one duplicates, or set the decision to automatic."}
+        if self.duplicate_of_id is not None and self.duplicate_of_id == self.pk:
+            return {"duplicate_of": "A meeting cannot be a duplicate of itself."}
+        return {}
 
 
 def _keep_type_ids(sender, instance, action, reverse, pk_set, **kwargs):

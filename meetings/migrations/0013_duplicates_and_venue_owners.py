@@ -63,6 +63,7 @@ class Migration(migrations.Migration):
             model_name="historicalmeeting",
             name="duplicate_decision",
             field=models.CharField(
+                blank=True,
                 choices=[
                     ("automatic", "Automatic"),
                     ("listed", "Not a duplicate: always listed"),
@@ -107,6 +108,7 @@ class Migration(migrations.Migration):
             model_name="meeting",
             name="duplicate_decision",
             field=models.CharField(
+                blank=True,
                 choices=[
                     ("automatic", "Automatic"),
                     ("listed", "Not a duplicate: always listed"),
