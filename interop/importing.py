@@ -331,8 +331,10 @@ class _Writer:
                 location = meeting.location
                 self.locations.setdefault(_venue_key(location.formatted_address, location.name), location)
         self.location_values = {}  # address -> the values the first record at it gave (first one wins)
-        self.taken_slugs = set(Meeting.objects.values_list("slug", flat=True))
-        self.groups = {g.slug: g for g in Group.objects.filter(program=program)}
+        # Slugs in use and the program's groups are read for what this feed needs (preload), not whole: with
+        # hundreds of sources, reading every slug and group of the directory for each one made a sync quadratic.
+        self.taken_slugs = set()
+        self.groups = {}
         self.regions = {}
         self.new_regions = []  # in the order they were written: a parent before its children
         self.seen = set()
@@ -459,6 +461,24 @@ class _Writer:
         self.locations[key] = candidate
         self.location_values[key] = values
         return candidate
+
+    def preload(self, records):
+        """Read the slugs and groups these records may need, in a few queries instead of the whole directory."""
+        hints = {
+            slugify(r.slug_hint or r.external_key)[:200] or "meeting"
+            for r in records
+            if r.external_key not in self.existing
+        }
+        for chunk in _chunks(sorted(hints), 2000):
+            taken = set(Meeting.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+            self.taken_slugs |= taken
+            for base in taken:  # the numbered forms too, for the rare slug another source already has
+                self.taken_slugs.update(
+                    Meeting.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
+                )
+        names = {slugify(r.group.strip())[:220] or "group" for r in records if r.group.strip()}
+        for chunk in _chunks(sorted(names), 2000):
+            self.groups.update({g.slug: g for g in Group.objects.filter(program=self.program, slug__in=chunk)})
 
     def unique_slug(self, hint):
         base = slugify(hint)[:200] or "meeting"
@@ -646,6 +666,11 @@ class _Writer:
             self.report.deactivated.append(meeting.external_key)
 
 
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def meetings_import(*, source, program, records, dry_run=False, parent_region=None):
     """Write parsed records (Record or Rejection) for one source; returns an ImportReport."""
     report = ImportReport(source=source, dry_run=dry_run)
@@ -655,6 +680,7 @@ def meetings_import(*, source, program, records, dry_run=False, parent_region=No
         return report
     with transaction.atomic():
         writer = _Writer(source=source, program=program, parent_region=parent_region, report=report)
+        writer.preload([item for item in items if isinstance(item, Record)])
         for item in items:
             if isinstance(item, Rejection):
                 report.rejected.append(item)
