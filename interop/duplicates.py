@@ -81,7 +81,12 @@ def name_key(name):
 
 def similar_names(a, b):
     """Whether two names plausibly name one meeting ("Hope Group" and "Hope", "Step by Step" and "Step x Step")."""
-    if a.folded == b.folded or (a.words and b.words and (a.words <= b.words or b.words <= a.words)):
+    if a.folded == b.folded:
+        return True
+    numbers_a, numbers_b = {w for w in a.words if w.isdigit()}, {w for w in b.words if w.isdigit()}
+    if numbers_a and numbers_b and numbers_a != numbers_b:
+        return False  # "Group 12" and "Group 13" at one church and hour are two groups, however alike the rest
+    if a.words and b.words and (a.words <= b.words or b.words <= a.words):
         return True
     shared = len(a.words & b.words) / max(len(a.words | b.words), 1)
     return shared >= 0.5 or SequenceMatcher(None, a.folded, b.folded).ratio() >= 0.8

@@ -90,11 +90,12 @@ def test_the_shown_meetings_page_names_both_sources_and_the_hidden_ones_address_
         {"day": 2},
         {"latitude": 41.9500, "longitude": -87.7470},  # 380 m away
         {"name": "Women's Big Book Study"},
+        {"name": "Hope Group 12", "slug": "twelve"},  # numbers that differ name different groups
     ],
 )
 def test_different_meetings_are_both_listed(aa, two_sources, changes):
     listing(aa, "district", **changes)
-    listing(aa, "intergroup")
+    listing(aa, "intergroup", **({"name": "Hope Group 13"} if "slug" in changes else {}))
 
     mark_duplicates()
 
