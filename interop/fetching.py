@@ -61,7 +61,9 @@ def read_source(source, *, max_bytes=None, timeout=None):
 
 
 def _too_big(max_bytes):
-    return f"The feed is larger than the limit of {max_bytes // (1024 * 1024)} MB, so it was not read."
+    # In KB below a megabyte: "the limit of 0 MB" told a volunteer nothing.
+    limit = f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max(1, max_bytes // 1024)} KB"
+    return f"The feed is larger than the limit of {limit}, so it was not read."
 
 
 def _read_limited(read, max_bytes, *, deadline):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from interop.models import DataSource, SourceRun
 from meetings.models import Meeting
-from tests.interop.conftest import send_body
+from tests.interop.conftest import send_body, send_slowly
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +239,48 @@ def test_the_admin_lists_sources_by_health(aa, http_server, admin_client):
 
     assert page.index("Stopped") < page.index("Sick") < page.index("Fine")
     assert "Failing since" in page and "Paused since" in page
+
+
+def redirect_to(location):
+    def handle(request):
+        request.send_response(302)
+        request.send_header("Location", location)
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    return handle
+
+
+def test_hostile_sources_fail_alone_in_one_sync_with_their_reasons(aa, http_server, local_feeds, settings):
+    settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_RECORDS, settings.IMPORT_TIMEOUT_SECONDS = 8192, 3, 1
+    hostile = {
+        "broken": (send_body(b"[{"), "not valid JSON"),
+        "shape": (send_body(b'{"meetings": 1}'), "is a JSON object"),
+        "huge-number": (send_body(b"[" + b"1" * 4400 + b"]"), "thousands of digits"),
+        "private": (redirect_to("http://10.0.0.1/feed.json"), "private, local or reserved address"),
+        "big": (send_body(b"[" + b" " * 9000 + b"]"), "larger than the limit of 8 KB"),
+        "many": (send_body(json.dumps([dict(FEED[0], slug=f"m{n}") for n in range(4)]).encode()), "more than 3"),
+        "slow": (send_slowly(3), "did not answer within 1 seconds"),
+    }
+    http_server.routes["/good.json"] = send_body(json.dumps(FEED).encode())
+    make_source(aa, http_server, "good")
+    for slug, (handler, _) in hostile.items():
+        http_server.routes[f"/{slug}.json"] = handler
+        make_source(aa, http_server, slug)
+    # What each hostile source listed before: it must be left as it was.
+    for slug in hostile:
+        Meeting.objects.create(
+            program=aa, name=f"Kept {slug}", slug=f"kept-{slug}", weekday=2, start_time=dt.time(8),
+            timezone="UTC", attendance="online", conference_phone="+1 555 0100", source=slug, external_key="k",
+        )  # fmt: skip
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match=rf"{len(hostile)} of {len(hostile) + 1} sources failed"):
+        call_command("sync_sources", stdout=out)
+
+    for slug, (_, reason) in hostile.items():
+        source = DataSource.objects.get(slug=slug)
+        assert reason in source.last_error, (slug, source.last_error)
+        assert f"{slug}: Nothing was changed" in out.getvalue()
+        assert list(Meeting.objects.filter(source=slug).values_list("name", "status")) == [(f"Kept {slug}", "active")]
+    assert Meeting.objects.filter(source="good").count() == 1
