@@ -29,7 +29,8 @@ def has_type(type_id):
 
 class MeetingQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status=Status.ACTIVE, deleted_at__isnull=True)
+        """Listed meetings that meet now (not temporarily closed); another source's copy is not counted twice."""
+        return self.filter(status=Status.ACTIVE, deleted_at__isnull=True, duplicate_of__isnull=True)
 
     def listed(self):
         """Meetings shown to the public: active or temporarily closed (marked as such), not deleted, and not
