@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 SCHEMA_VERSION = 2
 US_ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
 US_NAMES = {"US", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"}
+# A ZIP code after a two-letter state, at the end of an address or before its country.
+ZIP_IN_ADDRESS = re.compile(r"\b[A-Z]{2},?\s+(\d{5})(?:-\d{4})?\s*(?:,\s*(?:US|USA|United States)\s*)?$", re.I)
 # nearest_zone looks for cities this many degrees of latitude around a point first, then everywhere.
 NEAR_DEGREES = 3.0
 _local = threading.local()
@@ -92,6 +94,36 @@ def _best_city(name, fits):
         label = f"{city}, {admin1 if country_code == 'US' else country_code}"
         return Place(label, latitude, longitude, _known_zone(zone))
     return None
+
+
+def zone_at(latitude, longitude):
+    """The IANA time zone at a point, from timezonefinder's shipped boundaries (no network), else the nearest city's.
+
+    Boundaries, not the nearest city: Canton, NY is nearer Ottawa than any large US city, but is in New York.
+    The finder reads its data files on demand (in_memory=False), so a process that never asks carries none of it.
+    """
+    zone = _finder_zone(round(latitude, 4), round(longitude, 4))
+    return zone or nearest_zone(round(latitude, 2), round(longitude, 2))
+
+
+@lru_cache(maxsize=8192)
+def _finder_zone(latitude, longitude):
+    zone = _finder().timezone_at(lat=latitude, lng=longitude)
+    # Over the sea the finder answers an "Etc/GMT+5" band: not a place's zone, so the nearest city's is used.
+    return _known_zone(zone) if zone and not zone.startswith("Etc/") else ""
+
+
+@lru_cache(maxsize=1)
+def _finder():
+    from timezonefinder import TimezoneFinder  # imported on first use: only importers and near-zone lookups pay
+
+    return TimezoneFinder(in_memory=False)
+
+
+def postal_code_in(text):
+    """The US ZIP code at the end of an address line ("..., Anytown, CA 98765, USA"), or ""."""
+    match = ZIP_IN_ADDRESS.search(text or "")
+    return match.group(1) if match else ""
 
 
 @lru_cache(maxsize=4096)

@@ -295,6 +295,25 @@ if IMPORT_MAX_RECORDS < 1 or IMPORT_MAX_BYTES < 1 or IMPORT_TIMEOUT_SECONDS < 1:
 # Feeds are read only from public addresses; these host names or addresses (as written in the feed's URL)
 # may be private, loopback or link-local, for tests and for a deployment that reads feeds on its own network.
 FEED_PRIVATE_HOSTS = env_list("FEED_PRIVATE_HOSTS")
+# sync_sources: feeds fetched at once, and at once from one host (polite to a server that hosts many feeds).
+SYNC_WORKERS = env_int("SYNC_WORKERS", 8)
+SYNC_PER_HOST = env_int("SYNC_PER_HOST", 2)
+# A source failing this long is flagged to its editors (contact_email); this long, it is paused until someone
+# looks, as the Meeting Guide app does (72 hours, 14 days).
+SOURCE_WARN_AFTER_HOURS = env_int("SOURCE_WARN_AFTER_HOURS", 72)
+SOURCE_PAUSE_AFTER_DAYS = env_int("SOURCE_PAUSE_AFTER_DAYS", 14)
+if min(SYNC_WORKERS, SYNC_PER_HOST, SOURCE_WARN_AFTER_HOURS, SOURCE_PAUSE_AFTER_DAYS) < 1:
+    raise ImproperlyConfigured("SYNC_* and SOURCE_* settings must be at least 1.")
+# Mail (the failing-source warnings): SMTP when EMAIL_HOST is set, else written to the log (console).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # Production shape: shared cache, read replicas, structured logs (see docs/deploy.md) ------------------
 

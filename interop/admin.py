@@ -7,13 +7,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
 from groups.models import Program
-from interop.models import DataSource
+from interop.models import DataSource, SourceRun
 from interop.sources import datasource_refresh, feed_import
 from interop.tsml_csv import csv_lines
 from meetings.models import Meeting, Region
@@ -48,6 +49,43 @@ def refresh_now(modeladmin, request, queryset):
         modeladmin.message_user(request, f"{datasource.name}: {report.summary()}", level)
 
 
+@admin.action(description="Resume: read the selected paused sources again at the next sync", permissions=["change"])
+def resume(modeladmin, request, queryset):
+    count = queryset.filter(paused_at__isnull=False).update(paused_at=None, warned_at=None)
+    modeladmin.message_user(request, f"{count} paused sources will be read again at the next sync.", messages.SUCCESS)
+
+
+class HealthFilter(admin.SimpleListFilter):
+    title = "health"
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return [("paused", "Paused"), ("failing", "Failing"), ("healthy", "Healthy"), ("never", "Never run")]
+
+    def queryset(self, request, queryset):
+        conditions = {
+            "paused": {"paused_at__isnull": False},
+            "failing": {"consecutive_failures__gt": 0, "paused_at__isnull": True},
+            "healthy": {"consecutive_failures": 0, "last_success__isnull": False},
+            "never": {"last_run__isnull": True},
+        }
+        return queryset.filter(**conditions[self.value()]) if self.value() in conditions else queryset
+
+
+class SourceRunInline(admin.TabularInline):
+    """The source's last runs, newest first (sync_sources keeps 120)."""
+
+    model = SourceRun
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["started", "outcome", "seconds", "created_count", "updated_count", "rejected_count", "error"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-started")
+
+
 @admin.register(DataSource)
 class DataSourceAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
     """Feeds and file imports, for site administrators only.
@@ -59,9 +97,13 @@ class DataSourceAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
 
     list_display = [
         "name",
+        "health",
+        "priority",
         "format",
         "program",
         "active",
+        "last_success",
+        "consecutive_failures",
         "last_run",
         "created_count",
         "updated_count",
@@ -70,11 +112,18 @@ class DataSourceAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
         "rejected_count",
         "has_error",
     ]
-    list_filter = ["format", "program", "active"]
+    list_filter = [HealthFilter, "format", "program", "active"]
+    # Sources by health: paused first, then those failing longest, then the rest by name.
+    ordering = [F("paused_at").desc(nulls_last=True), "-consecutive_failures", "failing_since", "name"]
+    inlines = [SourceRunInline]
     search_fields = ["name", "url", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["program"]
     readonly_fields = [
+        "last_success",
+        "consecutive_failures",
+        "failing_since",
+        "warned_at",
         "last_run",
         "created_count",
         "updated_count",
@@ -84,7 +133,7 @@ class DataSourceAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
         "last_error",
         "last_report",
     ]
-    actions = [refresh_now]
+    actions = [refresh_now, resume]
     change_list_template = "interop/datasource_change_list.html"
 
     def get_urls(self):
@@ -123,6 +172,14 @@ class DataSourceAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
     @admin.display(boolean=True, description="error")
     def has_error(self, datasource):
         return bool(datasource.last_error)
+
+    @admin.display(description="health")
+    def health(self, datasource):
+        if datasource.paused_at:
+            return f"Paused since {datasource.paused_at:%Y-%m-%d}"
+        if datasource.consecutive_failures:
+            return f"Failing since {datasource.failing_since:%Y-%m-%d %H:%M} ({datasource.consecutive_failures} runs)"
+        return "Healthy" if datasource.last_success else "Never run"
 
 
 # Reading, not writing: anyone who may see the meetings (a reviewer too) may export them.

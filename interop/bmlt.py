@@ -22,7 +22,7 @@ from core import places
 from core.geo import EARTH_RADIUS_KM, KM_PER_MILE, distance_km
 from core.time import CLOCK_24H_SECONDS, clock
 from groups.models import Program
-from interop.importing import TEMPORARILY_CLOSED_CODE, FeedError, Place, Record, RecordError, Rejection
+from interop.importing import TEMPORARILY_CLOSED_CODE, FeedError, Place, Record, RecordError, Rejection, usable_point
 from interop.meeting_guide import feed_text, json_array_items, json_array_start, json_type, load_json
 from meetings.models import Attendance, Meeting, MeetingType, Region, Status
 from meetings.querysets import parse_type_ids
@@ -1062,12 +1062,12 @@ def _coordinates(item):
     if not all(math.isfinite(value) for value in (latitude, longitude) if value is not None):
         # float() reads "nan" and "inf", and NaN passes every range check.
         raise RecordError("latitude and longitude must be numbers.")
-    if latitude is not None and longitude is not None and (abs(latitude) > 90 or abs(longitude) > 180):
-        raise RecordError("latitude or longitude is out of range.")
     if not latitude and not longitude:
         return None, None
     if (latitude is None) != (longitude is None):
         raise RecordError("give both latitude and longitude, or neither.")
+    # Out of range is as good as unknown: the meeting is placed from its address instead (usable_point).
+    latitude, longitude, _ = usable_point(latitude, longitude)
     return latitude, longitude
 
 

@@ -67,6 +67,7 @@ class Place:
     longitude: float | None = None
     approximate: bool | None = None
     notes: str = ""
+    placed_offline: bool = False  # the coordinates are its ZIP code's or city's centre (place_offline)
 
     def full_address(self):
         if self.formatted_address:
@@ -109,6 +110,45 @@ class Record:
     regions: list = field(default_factory=list)
     updated: dt.datetime | None = None
     slug_hint: str = ""
+
+
+COUNTRY_CODES = {
+    **dict.fromkeys(("US", "USA", "U.S.", "U.S.A.", "UNITED STATES", "UNITED STATES OF AMERICA"), "US"),
+    **dict.fromkeys(("CA", "CAN", "CANADA"), "CA"),
+    **dict.fromkeys(("MX", "MEX", "MEXICO", "MÉXICO"), "MX"),
+    **dict.fromkeys(("GB", "UK", "UNITED KINGDOM", "GREAT BRITAIN", "ENGLAND", "SCOTLAND", "WALES"), "GB"),
+    **dict.fromkeys(("AU", "AUS", "AUSTRALIA"), "AU"),
+    **dict.fromkeys(("NZ", "NEW ZEALAND"), "NZ"),
+    **dict.fromkeys(("IE", "IRELAND"), "IE"),
+}
+
+
+def country_code(text):
+    """A country as its two-letter code ("USA" and "United States" are "US"), or "" when it is not one we know."""
+    folded = " ".join((text or "").upper().split())
+    if folded in COUNTRY_CODES:
+        return COUNTRY_CODES[folded]
+    return folded if re.fullmatch(r"[A-Z]{2}", folded) else ""
+
+
+def padded_postal_code(code, country):
+    """A US ZIP code that lost its leading zeros in a spreadsheet ("2138") padded to five digits, as TSML does."""
+    code = (code or "").strip()
+    if code.isdecimal() and 3 <= len(code) < 5 and country_code(country) in ("US", ""):
+        return code.zfill(5)
+    return code
+
+
+def usable_point(latitude, longitude):
+    """(latitude, longitude), or (None, None) with the reason when they mean "unknown": 0,0 or out of range."""
+    if latitude is None or longitude is None:
+        return None, None, ""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None, None, f"coordinates {latitude}, {longitude} are out of range and were left out"
+    if latitude == 0 and longitude == 0:
+        # Spreadsheets and BMLT write 0,0 for "not known"; stored, it put meetings in the Gulf of Guinea.
+        return None, None, "coordinates 0, 0 mean unknown and were left out"
+    return latitude, longitude, ""
 
 
 def printable(text):
@@ -157,6 +197,7 @@ class ImportReport:
     rejected: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     error: str = ""
+    not_modified: bool = False  # the feed was as last time (a 304 or the same bytes): not read again
 
     @property
     def ok(self):
@@ -175,6 +216,8 @@ class ImportReport:
         verb = "would be" if self.dry_run else "were"
         if self.error:
             head = f"Nothing was changed: {printable(self.error)}"
+        elif self.not_modified:
+            head = f"The feed is as it was at the last run, so it was not read again ({self.unchanged} meetings)."
         else:
             counts = self.counts()
             head = (
@@ -235,28 +278,46 @@ def _attendance(record, *, specific, closed):
 
 
 def _gazetteer_place(place):
-    """The centre of a place's ZIP code, else of its city, from the offline gazetteer; or None."""
-    found = places.by_postal_code(place.postal_code) if place.postal_code else None
+    """The centre of a place's ZIP code (given, or read from its address line), else of its city; or None."""
+    code = place.postal_code or places.postal_code_in(place.formatted_address)
+    found = places.by_postal_code(code) if code else None
     if found is None and place.city:
         found = places.by_city(place.city, place.state, place.country)
     return found
 
 
+def place_offline(place):
+    """Give a place without coordinates its ZIP code's or city's centre; True when it was placed so."""
+    if place is None or place.latitude is not None or not place.is_specific():
+        return False
+    found = _gazetteer_place(place)
+    if found is None:
+        return False
+    place.latitude, place.longitude = round(found.latitude, 5), round(found.longitude, 5)
+    place.placed_offline = True
+    return True
+
+
 def _zone_of(place):
-    """A place's time zone: its ZIP code's, else the nearest city's to its coordinates, else its city's."""
-    found = places.by_postal_code(place.postal_code) if place.postal_code else None
-    if found and found.timezone:
-        return found.timezone
+    """A place's time zone: from its coordinates (zone boundaries), else its ZIP code's, else its city's."""
     if place.latitude is not None and place.longitude is not None:
-        zone = places.nearest_zone(round(place.latitude, 2), round(place.longitude, 2))
+        zone = places.zone_at(place.latitude, place.longitude)
         if zone:
             return zone
+    code = place.postal_code or places.postal_code_in(place.formatted_address)
+    found = places.by_postal_code(code) if code else None
+    if found and found.timezone:
+        return found.timezone
     found = places.by_city(place.city, place.state, place.country) if place.city else None
     return found.timezone if found else ""
 
 
 def _norm_address(text):
     return " ".join(text.casefold().replace(",", " ").split())
+
+
+def _venue_key(address, name):
+    return (_norm_address(address), " ".join(name.casefold().split()))
 
 
 class _Writer:
@@ -279,10 +340,13 @@ class _Writer:
         self.locations = {}
         for meeting in self.existing.values():
             if meeting.location is not None:
-                self.locations.setdefault(_norm_address(meeting.location.formatted_address), meeting.location)
+                location = meeting.location
+                self.locations.setdefault(_venue_key(location.formatted_address, location.name), location)
         self.location_values = {}  # address -> the values the first record at it gave (first one wins)
-        self.taken_slugs = set(Meeting.objects.values_list("slug", flat=True))
-        self.groups = {g.slug: g for g in Group.objects.filter(program=program)}
+        # Slugs in use and the program's groups are read for what this feed needs (preload), not whole: with
+        # hundreds of sources, reading every slug and group of the directory for each one made a sync quadratic.
+        self.taken_slugs = set()
+        self.groups = {}
         self.regions = {}
         self.new_regions = []  # in the order they were written: a parent before its children
         self.seen = set()
@@ -293,18 +357,21 @@ class _Writer:
     # -- lookups -------------------------------------------------------------------------------------------
 
     def resolve_timezone(self, record):
+        """The feed's zone when valid, else the one at the meeting's place, else its source region's."""
         if record.timezone:
             if record.timezone not in available_timezones():
-                raise RecordError(f"{record.timezone!r} is not a time zone; use an IANA name such as America/Chicago.")
+                raise RecordError(
+                    f"timezone {record.timezone[:40]!r} is not a time zone: use an IANA name such as America/Chicago."
+                )
             return record.timezone
-        if self.parent_region is not None:
-            return self.parent_region.timezone
         zone = _zone_of(record.place) if record.place is not None else ""
         if zone:
             return zone
+        if self.parent_region is not None:
+            return self.parent_region.timezone
         raise RecordError(
-            "No time zone: the record has no timezone, the source has no region, and none could be found "
-            "from its postal code, coordinates or city."
+            "No time zone: the record has no timezone, and none could be found from its coordinates, postal "
+            "code or city. Add a timezone (such as America/Chicago), or set the source's region."
         )
 
     def region_for(self, names, zone):
@@ -357,32 +424,38 @@ class _Writer:
     def location_for(self, record, zone):
         place = record.place
         address = place.full_address()
-        key = _norm_address(address)
+        name = (place.name or address.split(",")[0]).strip()[:200]
+        # A venue is its address and its name: two records at one address naming different venues (a church
+        # and its school) are two venues, so one record's name (or typo) never renames the other's venue.
+        key = _venue_key(address, name)
         if key in self.location_values:
-            # Several meetings share an address; the first record at it decides the venue's details, so the
+            # Several meetings share a venue; the first record at it decides the venue's details, so the
             # result does not depend on which record came last (and a re-import changes nothing).
             return self.locations[key]
-        if place.latitude is None or place.longitude is None:
-            found = _gazetteer_place(place)
-            if found:
-                place.latitude, place.longitude = round(found.latitude, 5), round(found.longitude, 5)
+        location = self.locations.get(key)
+        if location is not None and location.source != self.source:
+            # A volunteer (or another source) owns this venue now: it is used as they left it, never renamed
+            # or moved by an import.
+            self.location_values[key] = {}
+            return location
         region = self.region_for(record.regions, zone) if record.regions else self.parent_region
         values = {
-            "name": (place.name or address.split(",")[0]).strip()[:200],
+            "name": name,
             "address": place.address,
             "city": place.city,
             "state": place.state,
             "postal_code": place.postal_code,
-            "country": place.country,
+            "country": country_code(place.country),
             "formatted_address": address,
             "latitude": place.latitude,
             "longitude": place.longitude,
             "approximate": False,
+            "position_approximate": place.placed_offline,
             "timezone": zone,
             "region_id": region.pk if region else None,
             "notes": place.notes,
+            "source": self.source,
         }
-        location = self.locations.get(key)
         if location is not None and all(getattr(location, name) == value for name, value in values.items()):
             self.location_values[key] = values
             return location
@@ -400,6 +473,24 @@ class _Writer:
         self.locations[key] = candidate
         self.location_values[key] = values
         return candidate
+
+    def preload(self, records):
+        """Read the slugs and groups these records may need, in a few queries instead of the whole directory."""
+        hints = {
+            slugify(r.slug_hint or r.external_key)[:200] or "meeting"
+            for r in records
+            if r.external_key not in self.existing
+        }
+        for chunk in _chunks(sorted(hints), 2000):
+            taken = set(Meeting.objects.filter(slug__in=chunk).values_list("slug", flat=True))
+            self.taken_slugs |= taken
+            for base in taken:  # the numbered forms too, for the rare slug another source already has
+                self.taken_slugs.update(
+                    Meeting.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
+                )
+        names = {slugify(r.group.strip())[:220] or "group" for r in records if r.group.strip()}
+        for chunk in _chunks(sorted(names), 2000):
+            self.groups.update({g.slug: g for g in Group.objects.filter(program=self.program, slug__in=chunk)})
 
     def unique_slug(self, hint):
         base = slugify(hint)[:200] or "meeting"
@@ -433,6 +524,7 @@ class _Writer:
         if unstorable:
             raise RecordError(unstorable)
         self.web_link_only(record)
+        place_offline(record.place)
         zone = self.resolve_timezone(record)
         codes = list(dict.fromkeys(program_type_codes(record.type_codes, self.program.slug)))
         closed = TEMPORARILY_CLOSED_CODE in codes
@@ -586,6 +678,11 @@ class _Writer:
             self.report.deactivated.append(meeting.external_key)
 
 
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def meetings_import(*, source, program, records, dry_run=False, parent_region=None):
     """Write parsed records (Record or Rejection) for one source; returns an ImportReport."""
     report = ImportReport(source=source, dry_run=dry_run)
@@ -595,6 +692,7 @@ def meetings_import(*, source, program, records, dry_run=False, parent_region=No
         return report
     with transaction.atomic():
         writer = _Writer(source=source, program=program, parent_region=parent_region, report=report)
+        writer.preload([item for item in items if isinstance(item, Record)])
         for item in items:
             if isinstance(item, Rejection):
                 report.rejected.append(item)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -16,13 +17,24 @@ from interop.importing import (
     Record,
     RecordError,
     Rejection,
+    padded_postal_code,
     parse_updated,
+    usable_point,
 )
 from meetings.models import Attendance, MeetingType, Region, Status, meeting_path
 from meetings.querysets import parse_type_ids
 
 DATA = Path(__file__).resolve().parent / "data"
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+# Day names as TSML's importer reads them (any case), and their three-letter forms.
+DAY_NAMES = {
+    **{name.casefold(): number for number, name in enumerate(WEEKDAY_NAMES)},
+    **{name[:3].casefold(): number for number, name in enumerate(WEEKDAY_NAMES)},
+}
+COORDINATES = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+# What TSML writes for an unnamed meeting: "<location> <day> at <time>".
+UNNAMED = "{location} {day} at {time}"
 JOIN_ON_REQUEST_NOTE = "Online: the group gives the link to join on request."
 TEXT_FIELDS = [
     "name",
@@ -43,6 +55,10 @@ TEXT_FIELDS = [
     "conference_url_notes",
     "conference_phone",
     "conference_phone_notes",
+    # Aliases TSML's importer reads when the usual field is empty.
+    "meeting",
+    "location_name",
+    "zip",
 ]
 
 
@@ -151,11 +167,19 @@ def _days(value):
         raise RecordError("day is an empty list.")
     days = []
     for day in values:
-        # isdecimal, not isdigit (int() refuses "²"), and short (int() refuses thousands of digits).
-        if isinstance(day, str) and day.strip().isdecimal() and len(day.strip()) <= 9:
-            day = int(day)
+        if isinstance(day, str):
+            text = day.strip()
+            # isdecimal, not isdigit (int() refuses "²"), and short (int() refuses thousands of digits).
+            if text.isdecimal() and len(text) <= 9:
+                day = int(text)
+            elif text.casefold() in DAY_NAMES:
+                # TSML's importer takes English day names in any case ("Sunday", "SUNDAY").
+                day = DAY_NAMES[text.casefold()]
         if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
-            raise RecordError(f"day {json.dumps(day)[:20]} is not a weekday; use 0 (Sunday) to 6 (Saturday).")
+            raise RecordError(
+                f"day {json.dumps(day)[:20]} is not a day of the week: give a number from 0 (Sunday) to 6 "
+                '(Saturday) or a day\'s name such as "Monday".'
+            )
         days.append(day)
     return list(dict.fromkeys(days))
 
@@ -164,14 +188,14 @@ def _text(item, name):
     value = item.get(name)
     if value is None:
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and name == "postal_code":
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and name in ("postal_code", "zip"):
         return str(value)
     if not isinstance(value, str):
         raise RecordError(f"{name} must be text, not {type(value).__name__}.")
     return value.strip()
 
 
-def _coordinate(item, name, limit):
+def _coordinate(item, name):
     value = item.get(name)
     if value in (None, ""):
         return None
@@ -179,11 +203,62 @@ def _coordinate(item, name, limit):
         if isinstance(value, bool):
             raise ValueError
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise RecordError(f"{name} must be a number, not {json.dumps(value)[:30]}.") from None
-    if not -limit <= number <= limit:
-        raise RecordError(f"{name} {number} is out of range (-{limit} to {limit}).")
+    if not math.isfinite(number):
+        raise RecordError(f"{name} must be a number, not {json.dumps(value)[:30]}.")
     return round(number, 6)
+
+
+def _point(item, position, slug, warnings):
+    """The record's (latitude, longitude) from those fields or "coordinates" ("lat,lng"); 0,0 is none."""
+    latitude, longitude = _coordinate(item, "latitude"), _coordinate(item, "longitude")
+    text = item.get("coordinates")
+    if latitude is None and longitude is None and isinstance(text, str) and text.strip():
+        match = COORDINATES.match(text)
+        if not match:
+            raise RecordError(f'coordinates {text[:40]!r} must be "latitude,longitude", such as "40.7128,-74.0060".')
+        latitude, longitude = float(match.group(1)), float(match.group(2))
+    if (latitude is None) != (longitude is None):
+        raise RecordError("give both latitude and longitude, or neither.")
+    latitude, longitude, problem = usable_point(latitude, longitude)
+    if problem:
+        warnings.append(Rejection(position, slug, f"{problem}; the meeting is placed from its address."))
+    return latitude, longitude
+
+
+def _type_codes(item, position, slug, *, to_ours, by_name, warnings):
+    """Our type codes for the record's types: codes or full names, as a list or a comma-separated string."""
+    value = item.get("types")
+    if isinstance(value, str):
+        value = value.split(",")
+    if value is None:
+        value = []
+    if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
+        raise RecordError('types must be a list of type codes such as ["O", "D"], or text such as "O, D".')
+    codes, unknown = [], []
+    for entry in (entry.strip() for entry in value):
+        code = entry if entry in to_ours else by_name.get(entry.casefold(), "")
+        if code:
+            codes.append(code)
+        elif entry and entry.upper() not in ("ONL", "ONLINE MEETING"):
+            unknown.append(entry)
+    if "O" in codes and "C" in codes:
+        codes.remove("O")  # TSML's rule: a meeting listed as both open and closed is closed
+    if unknown:
+        warnings.append(Rejection(position, slug, f"types ignored (not Meeting Guide types): {', '.join(unknown)}"))
+    return list(dict.fromkeys(to_ours[code] for code in codes))
+
+
+def type_names(to_ours):
+    """Meeting Guide codes by their English names and their codes in any case ("Closed", "c" -> "C")."""
+    names = {code.casefold(): code for code in to_ours}
+    names.update({"step meeting": "ST", "temporary closure": "TC", "location temporarily closed": "TC"})
+    spec = json.loads((DATA / "spec-types.json").read_text(encoding="utf-8"))
+    for code, labels in spec.items():
+        if code in to_ours:
+            names.setdefault(labels["en"].casefold(), code)
+    return {name: code for name, code in names.items() if code in to_ours}
 
 
 def _approximate(value):
@@ -203,20 +278,6 @@ def _strings(item, name):
     if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
         raise RecordError(f"{name} must be a list of text values.")
     return [entry.strip() for entry in value if entry.strip()]
-
-
-def _point(item):
-    """(latitude, longitude): the fields, else TSML's "coordinates" ("lat,lng"); a point given neither way is None."""
-    if item.get("latitude") not in (None, "") or item.get("longitude") not in (None, ""):
-        return _coordinate(item, "latitude", 90), _coordinate(item, "longitude", 180)
-    coordinates = item.get("coordinates")
-    if coordinates in (None, ""):
-        return None, None
-    parts = coordinates.split(",") if isinstance(coordinates, str) else []
-    if len(parts) != 2:
-        raise RecordError(f'coordinates must be "latitude,longitude", not {json.dumps(coordinates)[:40]}.')
-    point = {"latitude": parts[0].strip(), "longitude": parts[1].strip()}
-    return _coordinate(point, "latitude", 90), _coordinate(point, "longitude", 180)
 
 
 ATTENDANCE_OPTIONS = {"in_person": "in_person", "online": "online", "hybrid": "hybrid", "inactive": ""}
@@ -242,61 +303,64 @@ def _attendance_option(item, texts, has_place):
     return attendance
 
 
-def item_records(item, position, *, to_ours, warnings):
-    """One feed item as one Record per day, or raise RecordError."""
-    if not isinstance(item, dict):
-        raise RecordError(f"a meeting must be a JSON object, not {type(item).__name__}.")
+def _slug(item):
     slug = item.get("slug")
     if isinstance(slug, int) and not isinstance(slug, bool):
         slug = str(slug)
     if not isinstance(slug, str) or not slug.strip():
-        raise RecordError("slug is missing; every meeting needs a unique slug.")
+        raise RecordError('slug is missing: every meeting needs its own slug, a short text such as "monday-hope".')
     slug = slug.strip()
     if len(slug) > 190:
-        raise RecordError("slug is longer than 190 characters.")
-    name = _text(item, "name")
-    if not name:
-        raise RecordError("name is missing.")
-    if "day" not in item or item.get("day") in (None, ""):
-        raise RecordError("day is missing (meetings by appointment are not listed).")
-    days = _days(item["day"])
-    if "time" not in item:
-        raise RecordError("time is missing.")
-    start = parse_time(item["time"], "time")
-    end = parse_time(item["end_time"], "end_time") if item.get("end_time") not in (None, "") else None
-    texts = {field: _text(item, field) for field in TEXT_FIELDS}
-    codes = _strings(item, "types")
-    unknown = [code for code in codes if code not in to_ours and code != "ONL"]
-    if unknown:
-        warnings.append(
-            Rejection(position, slug, f"type codes ignored (not Meeting Guide codes): {', '.join(unknown)}")
-        )
-    regions = _strings(item, "regions") or [r for r in (texts["region"], texts["sub_region"]) if r]
-    latitude, longitude = _point(item)
-    place = Place(
-        name=texts["location"],
+        raise RecordError("slug is longer than 190 characters; shorten it.")
+    return slug
+
+
+def _place(item, texts, point):
+    country = texts["country"]
+    return Place(
+        name=texts["location"] or texts["location_name"],
         address=texts["address"],
         city=texts["city"],
         state=texts["state"],
-        postal_code=texts["postal_code"],
-        country=texts["country"],
+        postal_code=padded_postal_code(texts["postal_code"] or texts["zip"], country),
+        country=country,
         formatted_address=texts["formatted_address"],
-        latitude=latitude,
-        longitude=longitude,
+        latitude=point[0],
+        longitude=point[1],
         approximate=_approximate(item.get("approximate")),
         notes=texts["location_notes"],
     )
-    if (place.latitude is None) != (place.longitude is None):
-        raise RecordError("give both latitude and longitude, or neither.")
+
+
+def item_records(item, position, *, to_ours, warnings, by_name=None):
+    """One feed item as one Record per day, or raise RecordError."""
+    if not isinstance(item, dict):
+        raise RecordError(f"a meeting must be a JSON object, not {type(item).__name__}.")
+    slug = _slug(item)
+    texts = {field: _text(item, field) for field in TEXT_FIELDS}
+    if item.get("day") in (None, "", []):
+        raise RecordError("day is missing: give the day it meets (meetings by appointment are not listed).")
+    days = _days(item["day"])
+    if item.get("time") in (None, ""):
+        raise RecordError('time is missing: give the start time as 24-hour "HH:MM", such as "19:30".')
+    start = parse_time(item["time"], "time")
+    end = parse_time(item["end_time"], "end_time") if item.get("end_time") not in (None, "") else None
+    by_name = type_names(to_ours) if by_name is None else by_name
+    codes = _type_codes(item, position, slug, to_ours=to_ours, by_name=by_name, warnings=warnings)
+    regions = _strings(item, "regions") or [r for r in (texts["region"], texts["sub_region"]) if r]
+    place = _place(item, texts, _point(item, position, slug, warnings))
     has_place = bool(place.full_address())
     # A record split over several days gets one meeting per day, keyed slug-<day> as TSML UI does.
     keys = [slug] if len(days) == 1 else [f"{slug}-{day}" for day in days]
+    name = texts["name"] or texts["meeting"]
+    if not name:
+        warnings.append(Rejection(position, slug, "name is missing; the meeting is listed as TSML names it."))
     return [
         Record(
             position=position,
             external_key=key,
             slug_hint=key,
-            name=name,
+            name=name or _unnamed(place, day, start),
             weekday=day,
             start_time=start,
             end_time=end,
@@ -307,7 +371,7 @@ def item_records(item, position, *, to_ours, warnings):
             conference_url_notes=texts["conference_url_notes"],
             conference_phone=texts["conference_phone"],
             conference_phone_notes=texts["conference_phone_notes"],
-            type_codes=[to_ours[code] for code in codes if code in to_ours],
+            type_codes=codes,
             notes=texts["notes"],
             group=texts["group"],
             regions=regions,
@@ -315,6 +379,12 @@ def item_records(item, position, *, to_ours, warnings):
         )
         for key, day in zip(keys, days, strict=True)
     ]
+
+
+def _unnamed(place, day, start):
+    """The name TSML's importer gives a meeting without one: its location, day and time."""
+    where = place.name or place.address or place.formatted_address.split(",")[0] or "Meeting Location"
+    return UNNAMED.format(location=where, day=WEEKDAY_NAMES[day], time=start.strftime("%H:%M"))[:200]
 
 
 def records_from_bytes(data, *, warnings=None):
@@ -325,10 +395,11 @@ def records_from_bytes(data, *, warnings=None):
         kind = json_type(load_json(text))
         raise FeedError(f"A Meeting Guide feed is a JSON array of meetings, but this is a JSON {kind}.")
     to_ours, _ = type_maps()
+    by_name = type_names(to_ours)
     warnings = [] if warnings is None else warnings
     for position, item in enumerate(json_array_items(text, start), start=1):
         try:
-            yield from item_records(item, position, to_ours=to_ours, warnings=warnings)
+            yield from item_records(item, position, to_ours=to_ours, warnings=warnings, by_name=by_name)
         except RecordError as error:
             slug = item.get("slug") if isinstance(item, dict) else ""
             yield Rejection(position, str(slug)[:80] if isinstance(slug, (str, int)) else "", str(error))

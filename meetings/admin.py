@@ -184,8 +184,14 @@ class LocationAdmin(LargeListMixin, ScopedAdminMixin, HistoryAdmin):
     list_prefetch_related = ["region"]
     search_fields = ["name", "address", "city", "postal_code", "formatted_address"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["created", "updated"]
+    readonly_fields = ["created", "updated", "source"]
     inlines = [MeetingsAtLocationInline]
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed():
+            # A volunteer's edit makes the venue theirs: no import renames or moves it after this.
+            obj.source = ""
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(MeetingType)
@@ -332,6 +338,8 @@ class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, HistoryAd
         "weekday",
         "attendance",
         "status",
+        "duplicate_decision",
+        ("duplicate_of", admin.EmptyFieldListFilter),
         DeletedListFilter,
     ]
     actions = ["confirm_meetings", "restore_meetings"]
@@ -342,9 +350,9 @@ class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, HistoryAd
     # The slug by its start: a slug pasted from a meeting's address finds it, from the slug's index.
     search_fields = ["name", "slug__startswith", "notes", "group__name", "location__name", "location__city"]
     search_help_text = _("Words in the name or notes of a meeting, its group, or its venue's name or city.")
-    autocomplete_fields = ["location", "group", "program"]
+    autocomplete_fields = ["location", "group", "program", "duplicate_of"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created", "updated", "deleted_at"]
+    readonly_fields = ["created", "updated", "deleted_at", "hidden_duplicates"]
     fieldsets = [
         ("Meeting", {"fields": ["program", "group", "name", "slug", "status"]}),
         ("When", {"fields": ["weekday", "start_time", "end_time", "timezone"]}),
@@ -364,7 +372,20 @@ class MeetingAdmin(SplitSearchMixin, LargeListMixin, ScopedAdminMixin, HistoryAd
         ),
         ("Details", {"fields": ["types", "notes", "last_verified"]}),
         ("Source", {"fields": ["source", "external_key", "created", "updated", "deleted_at"]}),
+        (
+            "Listed by other sources",
+            {
+                "description": "When another source lists the same meeting, one listing is shown: the one from the "
+                "source with the higher priority, decided at each sync. Override it here.",
+                "fields": ["duplicate_decision", "duplicate_of", "hidden_duplicates"],
+            },
+        ),
     ]
+
+    @admin.display(description="Listings hidden behind this one")
+    def hidden_duplicates(self, meeting):
+        hidden = meeting.duplicates.values_list("name", "source") if meeting.pk else []
+        return "; ".join(f"{name} (from {source or 'this site'})" for name, source in hidden) or "None"
 
     @admin.action(description=_("Confirm selected meetings still meet as listed"), permissions=["change"])
     def confirm_meetings(self, request, queryset):

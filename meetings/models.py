@@ -130,9 +130,20 @@ class Location(models.Model):
     approximate = models.BooleanField(
         default=False, help_text="The address is only a city or area, not a place people can go to."
     )
+    position_approximate = models.BooleanField(
+        default=False,
+        help_text="The map position is the centre of the ZIP code or city, not the building: directions go to "
+        "the address.",
+    )
     timezone = models.CharField(max_length=64, validators=[validate_timezone], help_text="IANA time zone.")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="locations")
     notes = models.TextField(blank=True, help_text="How to find the room, parking, entrance.")
+    source = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The data source that keeps this venue up to date; empty once a volunteer edits it, so no "
+        "import renames or moves it.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -298,6 +309,21 @@ class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
             meeting.set_clock(offsets[meeting.timezone])
 
 
+SITE_LISTING = _("this site's volunteers")
+
+
+class DuplicateDecision(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatic")
+    LISTED = "listed", _("Not a duplicate: always listed")
+    DUPLICATE = "duplicate", _("A duplicate of the meeting chosen: hidden")
+
+
+# What "listed" means (MeetingQuerySet.listed), as the condition of the indexes that serve listed meetings.
+LISTED_CONDITION = (
+    models.Q(deleted_at__isnull=True) & ~models.Q(status=Status.INACTIVE) & models.Q(duplicate_of__isnull=True)
+)
+
+
 class Meeting(models.Model):
     """A meeting that repeats weekly at a local wall-clock time in an IANA time zone."""
 
@@ -356,6 +382,22 @@ class Meeting(models.Model):
     )
     source = models.CharField(max_length=100, blank=True, help_text="Where this listing came from.")
     external_key = models.CharField(max_length=200, blank=True, help_text="The meeting's id in its source.")
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="Another source lists this same meeting: only that one is shown (interop.duplicates).",
+    )
+    duplicate_decision = models.CharField(
+        max_length=20,
+        blank=True,  # forms that leave it out keep it automatic (duplicate_errors)
+        choices=DuplicateDecision,
+        default=DuplicateDecision.AUTOMATIC,
+        help_text="Automatic: the nightly comparison decides. A volunteer may keep it listed, or hide it as a "
+        "duplicate of the meeting chosen above.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(
@@ -423,15 +465,16 @@ class Meeting(models.Model):
                     "status",
                     "deleted_at",
                     "utc_offset",
+                    "duplicate_of",
                 ],
-                condition=models.Q(deleted_at__isnull=True) & ~models.Q(status=Status.INACTIVE),
+                condition=LISTED_CONDITION,
                 name="meeting_listed_clock_idx",
             ),
             # "Near a place": the listed meetings at each place in the box, with what the soonest-first sort
             # reads, from the index alone.
             models.Index(
-                fields=["location", "utc_start", "duration_minutes", "name", "id"],
-                condition=models.Q(deleted_at__isnull=True) & ~models.Q(status=Status.INACTIVE),
+                fields=["location", "utc_start", "duration_minutes", "name", "id", "duplicate_of"],
+                condition=LISTED_CONDITION,
                 name="meeting_listed_place_idx",
             ),
             # Attendance filters (online / in person) combined with day order.
@@ -495,8 +538,32 @@ class Meeting(models.Model):
                 "An online or hybrid meeting needs a way to join: a link, a phone number, "
                 "or 'the group gives the link on request'."
             )
+        errors.update(self.duplicate_errors())
         if errors:
             raise ValidationError(errors)
+
+    def listing_sources(self):
+        """The names of the sources that list this meeting: its own and those of the listings hidden behind it."""
+        from django.apps import apps  # data sources belong to interop, which builds on meetings
+
+        slugs = [self.source, *self.duplicates.exclude(source=self.source).values_list("source", flat=True)]
+        if len(slugs) == 1:
+            return []  # listed once: nothing to say
+        names = dict(
+            apps.get_model("interop", "DataSource").objects.filter(slug__in=slugs).values_list("slug", "name")
+        )
+        return list(dict.fromkeys(names.get(slug, slug) or SITE_LISTING for slug in slugs))
+
+    def duplicate_errors(self):
+        """A volunteer's decision on duplicates made whole: "listed" hides nothing, "duplicate" names the meeting."""
+        self.duplicate_decision = self.duplicate_decision or DuplicateDecision.AUTOMATIC
+        if self.duplicate_decision == DuplicateDecision.LISTED:
+            self.duplicate_of = None
+        if self.duplicate_decision == DuplicateDecision.DUPLICATE and self.duplicate_of_id is None:
+            return {"duplicate_of": "Choose the meeting this one duplicates, or set the decision to automatic."}
+        if self.duplicate_of_id is not None and self.duplicate_of_id == self.pk:
+            return {"duplicate_of": "A meeting cannot be a duplicate of itself."}
+        return {}
 
 
 def _keep_type_ids(sender, instance, action, reverse, pk_set, **kwargs):

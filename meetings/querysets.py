@@ -29,11 +29,13 @@ def has_type(type_id):
 
 class MeetingQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status=Status.ACTIVE, deleted_at__isnull=True)
+        """Listed meetings that meet now (not temporarily closed); another source's copy is not counted twice."""
+        return self.filter(status=Status.ACTIVE, deleted_at__isnull=True, duplicate_of__isnull=True)
 
     def listed(self):
-        """Meetings shown to the public: active or temporarily closed (marked as such), not deleted."""
-        return self.exclude(status=Status.INACTIVE).filter(deleted_at__isnull=True)
+        """Meetings shown to the public: active or temporarily closed (marked as such), not deleted, and not
+        hidden as another source's listing of a meeting already shown (interop.duplicates)."""
+        return self.exclude(status=Status.INACTIVE).filter(deleted_at__isnull=True, duplicate_of__isnull=True)
 
     def for_display(self):
         return self.select_related("program", "location", "location__region", "group").prefetch_related("types")

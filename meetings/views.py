@@ -1,7 +1,7 @@
 """A meeting's page and its calendar file."""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from meetings.models import Meeting
@@ -9,13 +9,20 @@ from search.rows import annotate_rows
 
 
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.listed().for_display(), slug=slug)
+    meeting = Meeting.objects.listed().for_display().filter(slug=slug).first()
+    if meeting is None:
+        # Another source's listing of a meeting already shown: its address leads to the one shown.
+        shown = Meeting.objects.listed().filter(duplicates__slug=slug, duplicates__deleted_at__isnull=True).first()
+        if shown is None:
+            raise Http404("No meeting has this address.")
+        return redirect(shown)
     tz = request.GET.get("tz", "")
     annotate_rows([meeting], now=timezone.now(), visitor_tz=tz if _valid_zone(tz) else "")
     same_place = []
     if meeting.location_id:
         same_place = meeting.location.meetings.listed().exclude(pk=meeting.pk).select_related("program")
-    return render(request, "meetings/meeting_detail.html", {"meeting": meeting, "same_place": same_place})
+    context = {"meeting": meeting, "same_place": same_place, "sources": meeting.listing_sources()}
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 def meeting_calendar(request, slug):

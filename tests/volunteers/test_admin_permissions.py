@@ -122,6 +122,8 @@ ACTION_SETUP = {
         lambda obj: Meeting.objects.filter(pk=obj.pk).update(deleted_at=timezone.now()),
         "?deleted=yes",
     ),
+    # A data source is resumed only when it is paused.
+    "resume": (lambda obj: type(obj).objects.filter(pk=obj.pk).update(paused_at=timezone.now()), ""),
 }
 
 # Extra fields of an add form that a copy of the "in" object's change form cannot give.
