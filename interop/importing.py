@@ -104,6 +104,7 @@ class Record:
     conference_url_notes: str = ""
     conference_phone: str = ""
     conference_phone_notes: str = ""
+    join_on_request: bool = False  # the group gives the link on request (our own feed's note says so)
     type_codes: list = field(default_factory=list)  # our MeetingType codes
     notes: str = ""
     group: str = ""
@@ -263,7 +264,7 @@ def _reasons(error):
 
 def _attendance(record, *, specific, closed):
     """How people attend a record that does not say: from its street address and its ways to join."""
-    has_join = bool(record.conference_url or record.conference_phone)
+    has_join = bool(record.conference_url or record.conference_phone or record.join_on_request)
     if specific and has_join:
         # A closed building plus a link is an online meeting (TSML: TC + ONL = online).
         return Attendance.ONLINE if closed else Attendance.HYBRID
@@ -554,7 +555,7 @@ class _Writer:
             "conference_phone_notes": record.conference_phone_notes,
             "notes": record.notes,
             "status": status,
-            "join_on_request": False,
+            "join_on_request": record.join_on_request,
         }
         type_ids = {self.type_ids[code] for code in codes if code in self.type_ids}
         meeting = self.existing.get(record.external_key)

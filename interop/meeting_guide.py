@@ -214,7 +214,9 @@ def _point(item, position, slug, warnings):
     """The record's (latitude, longitude) from those fields or "coordinates" ("lat,lng"); 0,0 is none."""
     latitude, longitude = _coordinate(item, "latitude"), _coordinate(item, "longitude")
     text = item.get("coordinates")
-    if latitude is None and longitude is None and isinstance(text, str) and text.strip():
+    if text not in (None, "") and not isinstance(text, str):
+        raise RecordError(f'coordinates must be text such as "40.7128,-74.0060", not {json.dumps(text)[:40]}.')
+    if latitude is None and longitude is None and text and text.strip():
         match = COORDINATES.match(text)
         if not match:
             raise RecordError(f'coordinates {text[:40]!r} must be "latitude,longitude", such as "40.7128,-74.0060".')
@@ -283,7 +285,15 @@ def _strings(item, name):
 ATTENDANCE_OPTIONS = {"in_person": "in_person", "online": "online", "hybrid": "hybrid", "inactive": ""}
 
 
-def _attendance_option(item, texts, has_place):
+def _join_on_request(notes):
+    """The notes without the sentence our own feed writes for a meeting whose link is given on request, and
+    whether it was there: a feed of ours read back keeps such a meeting online (the spec has no field for it)."""
+    if JOIN_ON_REQUEST_NOTE not in notes:
+        return notes, False
+    return notes.replace(JOIN_ON_REQUEST_NOTE, "").strip(), True
+
+
+def _attendance_option(item, texts, has_place, on_request=False):
     """TSML's attendance_option as our attendance, where the record bears it out; else "" (worked out on import).
 
     "inactive" says nothing we keep (a closed venue is its TC type), and an option the record contradicts (online
@@ -297,7 +307,7 @@ def _attendance_option(item, texts, has_place):
             f"attendance_option must be in_person, online, hybrid or inactive, not {json.dumps(option)[:30]}."
         )
     attendance = ATTENDANCE_OPTIONS[option.strip()]
-    can_join = bool(texts["conference_url"] or texts["conference_phone"])
+    can_join = bool(texts["conference_url"] or texts["conference_phone"] or on_request)
     if (attendance in ("online", "hybrid") and not can_join) or (attendance != "online" and not has_place):
         return ""
     return attendance
@@ -350,6 +360,7 @@ def item_records(item, position, *, to_ours, warnings, by_name=None):
     regions = _strings(item, "regions") or [r for r in (texts["region"], texts["sub_region"]) if r]
     place = _place(item, texts, _point(item, position, slug, warnings))
     has_place = bool(place.full_address())
+    texts["notes"], on_request = _join_on_request(texts["notes"])
     # A record split over several days gets one meeting per day, keyed slug-<day> as TSML UI does.
     keys = [slug] if len(days) == 1 else [f"{slug}-{day}" for day in days]
     name = texts["name"] or texts["meeting"]
@@ -366,7 +377,8 @@ def item_records(item, position, *, to_ours, warnings, by_name=None):
             end_time=end,
             timezone=texts["timezone"],
             place=place if has_place else None,
-            attendance=_attendance_option(item, texts, has_place),
+            attendance=_attendance_option(item, texts, has_place, on_request),
+            join_on_request=on_request,
             conference_url=texts["conference_url"],
             conference_url_notes=texts["conference_url_notes"],
             conference_phone=texts["conference_phone"],

@@ -94,7 +94,8 @@ def test_the_importer_reads_coordinates_when_there_is_no_latitude(aa):
     assert (location.latitude, location.longitude) == (39.9551, -75.2026)
 
 
-@pytest.mark.parametrize("coordinates", ["39.9", "a,b", "91,0", "1,2,3,4", 12])
+# Impossible but well-formed coordinates ("91,0", "0,0") are no coordinates, with a warning: test_field_feeds.
+@pytest.mark.parametrize("coordinates", ["39.9", "a,b", "1,2,3,4", 12, ["39.9", "-75.2"]])
 def test_the_importer_rejects_malformed_coordinates_with_a_reason(aa, coordinates):
     item = {**ITEM, "slug": "c", "formatted_address": "4025 Chestnut St, Philadelphia, PA 19104, USA"}
     report = import_feed([{**item, "coordinates": coordinates}], aa)
@@ -136,3 +137,22 @@ def test_the_feed_is_advertised_on_our_pages(client, reference_data):
     page = client.get("/").content.decode()
 
     assert '<link rel="alternate" type="application/json" title="Meetings Feed" href="/meetings.json">' in page
+
+
+def test_a_meeting_whose_link_is_given_on_request_reads_back_as_one(client, aa):
+    make_meeting(
+        slug="ask",
+        program=aa,
+        location=make_location(),
+        attendance=Attendance.HYBRID,
+        join_on_request=True,
+        notes="Side door.",
+    )
+    item = feed_by_slug(client)["ask"]
+    Meeting.objects.all().delete()
+
+    report = import_feed([item], aa)
+
+    assert report.ok, report.lines()
+    meeting = Meeting.objects.get()
+    assert (meeting.attendance, meeting.join_on_request, meeting.notes) == (Attendance.HYBRID, True, "Side door.")
