@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
-from search.chips import active_filters
+from search.chips import active_filters, suggestions, understood
 from search.filters import MeetingFilter
+from search.meaning import notes_in
 from search.paging import SearchResults
+from search.quick import quick_choices
 from search.rows import annotate_rows, as_json
 from search.vocabulary import choice_lists
 
@@ -30,7 +32,7 @@ def run_search(request, now=None):
     except InvalidPage:
         return filterset, None, [_("That page of results does not exist.")]
     data = filterset.form.cleaned_data
-    annotate_rows(page.object_list, now=filterset.now, visitor_tz=data.get("tz") or "", unit=data.get("unit") or "mi")
+    annotate_rows(page.object_list, now=filterset.now, visitor_tz=filterset.visitor_tz, unit=data.get("unit") or "mi")
     return filterset, page, []
 
 
@@ -52,17 +54,24 @@ def search(request):
         "errors": errors,
         "active": active_filters(request.GET, filterset.form, choices),
         "choices": choices,
-        "detail_query": detail_query(request),
+        "detail_query": detail_query(request, filterset),
+        "quick": quick_choices(request.GET, filterset.place is not None),
+        "notes": notes_in(request.GET.get("q")),
+        "understood": understood(request.GET.get("q"), choices) if page is not None else [],
+        "suggestions": suggestions(request.GET, filterset) if page is not None and not page.paginator.count else [],
     }
     return render(request, "search/search.html", context, status=400 if errors else 200)
 
 
-def detail_query(request):
-    """The query string a result's link carries to the meeting's page: the visitor's zone and list, nothing else."""
+def detail_query(request, filterset):
+    """The query string a result's link carries to the meeting's page: the visitor's zone (given, or the
+    place's) and list, nothing else."""
     keep = QueryDict(mutable=True)
-    for name in ("tz", "list"):
-        if request.GET.get(name):
-            keep[name] = request.GET[name]
+    zone = filterset.visitor_tz if filterset.is_valid() else ""
+    if zone:
+        keep["tz"] = zone
+    if request.GET.get("list"):
+        keep["list"] = request.GET["list"]
     return f"?{keep.urlencode()}" if keep else ""
 
 
