@@ -182,9 +182,15 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
 # Shown on every page: where to get help now. A deployment outside the US changes these.
-# Labels are lazily translated, so Spanish pages (/es/) show them in Spanish.
+# Labels are lazily translated, so Spanish pages (/es/) show them in Spanish. A line whose service answers texts
+# too has `text_href` (an sms: link) and `text_label`: some people cannot speak where they are.
 HELP_NOW = [
-    {"label": _("988 Suicide & Crisis Lifeline (US): call or text 988"), "href": "tel:988"},
+    {
+        "label": _("988 Suicide & Crisis Lifeline (US): call 988"),
+        "href": "tel:988",
+        "text_label": _("text 988"),
+        "text_href": "sms:988",
+    },
     {"label": _("SAMHSA National Helpline (US): 1-800-662-4357"), "href": "tel:+18006624357"},
     {"label": _("Lifeline (Australia): 13 11 14"), "href": "tel:131114"},
 ]
