@@ -83,6 +83,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "directory.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON compressed here (static files are served precompressed by WhiteNoise, above, and never
+    # reach it). BREACH needs a secret in a compressed body beside text the attacker chooses: public pages
+    # hold none (the search is a GET form without a CSRF token); where a form has one, Django masks the token
+    # anew in every response and this middleware pads each response by a random length (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: /es/... is Spanish from the URL alone (no cookie).
     "django.middleware.locale.LocaleMiddleware",
@@ -196,6 +201,12 @@ HELP_NOW = [
 ]
 
 SITE_NAME = env_str("SITE_NAME", "Many Paths")
+
+# The search's map view (search/map.html): where its images come from, and whose work they are. Nothing is
+# requested from there until the visitor asks for the map; a deployment may serve its own tiles.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+MAP_TILE_ATTRIBUTION_URL = env_str("MAP_TILE_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright")
 
 LOGGING = {
     "version": 1,

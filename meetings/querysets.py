@@ -57,6 +57,12 @@ class MeetingQuerySet(models.QuerySet):
         online = Q(attendance__in=[Attendance.ONLINE, Attendance.HYBRID])
         return self.with_distance(place).filter(nearby | online)
 
+    def on_map(self):
+        """Meetings one goes to (in person or hybrid) at a venue with coordinates: what a map can show."""
+        return self.exclude(attendance=Attendance.ONLINE).filter(
+            location__latitude__isnull=False, location__longitude__isnull=False
+        )
+
     def with_distance(self, place):
         """Each meeting's `distance_km` from a place (None for meetings without a venue's coordinates)."""
         return self.annotate(distance_km=distance_expression(place.latitude, place.longitude))

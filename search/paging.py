@@ -28,19 +28,21 @@ SORT_IN_FULL_BELOW = 5000
 # A count a minute old is good enough; only "now" and "today" change with the clock.
 COUNT_SECONDS = 60
 # Parameters that change how results are shown, not which meetings match.
-DISPLAY_PARAMETERS = {"page", "tz", "sort", "unit", "list", "lang"}
+DISPLAY_PARAMETERS = {"page", "tz", "sort", "unit", "list", "lang", "limit"}
 
 
 class SearchResults:
     """The matches of a valid search as a Paginator reads them: a count, and the meetings of a slice."""
 
-    def __init__(self, filterset):
+    def __init__(self, filterset, scope=""):
         self.filterset = filterset
+        # Names the base queryset in the count's cache key: the map's (Meeting.objects.on_map()) is not the page's.
+        self.scope = scope
         self.queryset = filterset.qs
         self.clock = Clock.at(filterset.now)
 
     def count(self):
-        key = count_key(self.filterset.data, self.filterset.now)
+        key = count_key(self.filterset.data, self.filterset.now, self.scope)
         return cache.get_or_set(key, self.queryset.count, COUNT_SECONDS)
 
     def __len__(self):
@@ -70,13 +72,13 @@ class SearchResults:
         return self.filterset.place is not None or (bool(keyword) and self.count() < SORT_IN_FULL_BELOW)
 
 
-def count_key(query, now):
+def count_key(query, now, scope=""):
     """The cache key of a search's count: the same filters give the same count (display parameters aside);
     "now" and "today" only within the same minute."""
     params = sorted((name, values) for name, values in query.lists() if name not in DISPLAY_PARAMETERS)
     depends_on_time = query.get("now") or "today" in query.getlist("day")
     minute = now.strftime("%Y%m%d%H%M") if depends_on_time else ""
-    return "search-count:" + hashlib.sha256(repr((params, minute)).encode()).hexdigest()
+    return f"search-count{scope}:" + hashlib.sha256(repr((params, minute)).encode()).hexdigest()
 
 
 def sorted_by_next_start(queryset, now, offset, limit, total):
