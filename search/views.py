@@ -138,7 +138,16 @@ def search_context(request, filterset, page, errors):
         "understood": understood(request.GET.get("q"), choices) if page is not None else [],
         "suggestions": suggestions(request.GET, filterset) if page is not None and not page.paginator.count else [],
         "map_query": request.GET.urlencode(),
+        "start_list_query": _with_empty_list(request.GET),
     }
+
+
+def _with_empty_list(query):
+    """The query string with an empty referral list: the rows then offer "Add to referral list"."""
+    started = query.copy()
+    started["list"] = ""
+    started.pop("page", None)
+    return started.urlencode()
 
 
 def detail_query(request, filterset):

@@ -40,6 +40,9 @@
       mine.className = "visitor-time";
       mine.textContent = pattern.replace("%(time)s", format.format(start)) + " · ";
       time.parentNode.insertBefore(mine, time.parentNode.firstChild);
+      // The meeting's own time stays, named by its city, as the server writes it.
+      var city = time.closest("li").getAttribute("data-city");
+      if (city) time.after(" " + (list.getAttribute("data-in-city") || "%(city)s").replace("%(city)s", city));
     });
   }
 
