@@ -15,7 +15,7 @@ import hashlib
 import math
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.time import MINUTES_PER_WEEK
 from search.clock import MAX_DURATION_MINUTES, Clock, intersect_pieces
@@ -55,7 +55,9 @@ class SearchResults:
     def page_ids(self, offset, limit):
         order = self.filterset.order
         if order == "distance" and self.filterset.place is not None:
-            ordered = self.queryset.order_by("distance_km", "weekday", "start_time", "pk")
+            # Online meetings of "near or online" have no distance: after the nearest, on either database.
+            nearest = F("distance_km").asc(nulls_last=True)
+            ordered = self.queryset.order_by(nearest, "weekday", "start_time", "pk")
         elif order == "day":
             ordered = self.queryset.in_day_order()
         elif self.found_by_another_index() or not self.clock.order_is_exact:

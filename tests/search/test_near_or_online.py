@@ -69,3 +69,12 @@ def test_the_queryset_condition_is_one_search(meetings):
     place = resolve("19104")
     found = Meeting.objects.listed().near_or_online(place, 16)
     assert sorted(found.values_list("name", flat=True)) == ["Far hybrid", "Near hybrid", "Near in person", "Online"]
+
+
+def test_nearest_first_puts_online_meetings_after_the_nearest(client, meetings):
+    response = client.get(
+        reverse("home"), {"near": "19104", "radius": "10", "include_online": "1", "sort": "distance"}
+    )
+    names = [meeting.name for meeting in response.context["page"]]
+    assert names[:2] == ["Near hybrid", "Near in person"] or names[:2] == ["Near in person", "Near hybrid"]
+    assert set(names[2:]) == {"Online", "Far hybrid"}
