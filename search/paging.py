@@ -71,6 +71,10 @@ class SearchResults:
         """Whether the matches are found through an index of their own: a place's venues, or a keyword
         that names few enough meetings to be found by its ids and trigram indexes (search.keywords)."""
         keyword = self.filterset.form.cleaned_data.get("q")
+        if self.filterset.includes_online:
+            # "Near or online" holds every online meeting: found by their own index only when few, else read
+            # in the clock index's order, where a page of them comes early.
+            return self.count() < SORT_IN_FULL_BELOW
         return self.filterset.place is not None or (bool(keyword) and self.count() < SORT_IN_FULL_BELOW)
 
 
