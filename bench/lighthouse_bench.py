@@ -40,7 +40,13 @@ def lighthouse(url, out):
         f"--only-categories={','.join(CATEGORIES)}",
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking",
     ]
-    subprocess.run(command, check=True, env=os.environ | {"CHROME_PATH": CHROMIUM}, capture_output=True)
+    for attempt in range(2):
+        # Chromium now and then fails to start on a loaded machine: one more try, then its error.
+        done = subprocess.run(command, env=os.environ | {"CHROME_PATH": CHROMIUM}, capture_output=True, text=True)
+        if done.returncode == 0:
+            break
+        if attempt:
+            raise SystemExit(f"lighthouse failed on {url}:\n{done.stderr[-2000:]}")
     report = json.loads(Path(out).read_text())
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     audits = report["audits"]
