@@ -3,7 +3,7 @@
     .venv/bin/python bench/search_bench.py                       # the full run (about 20 minutes)
     .venv/bin/python bench/search_bench.py --sizes 2000,5000 --wrk-seconds 5 --no-write   # a quick try
 
-Measures, for nine representative searches of /meetings/:
+Measures, for twelve representative searches of /meetings/:
 - in-process through Django's test Client, on PostgreSQL (scripts/with-postgres) and on SQLite;
 - over HTTP through gunicorn with gunicorn.conf.py on loopback (PostgreSQL only), one request at a time;
 - on PostgreSQL, the SQL queries of one request per search, and EXPLAIN (ANALYZE, BUFFERS) of the slowest
@@ -55,6 +55,9 @@ SEARCHES = [
     ("now (next 2 hours)", "now=2"),
     ("today, evening, women", "day=today&time_of_day=evening&type=women"),
     ("online, medication-friendly", "attendance=online&type=medication-friendly"),
+    ("near Philadelphia or online", "near=19104&include_online=1"),
+    ("a medication word (methadone)", "q=methadone"),
+    ("tonight, medication-friendly", "when=tonight&type=medication-friendly"),
     ("secular, medication welcoming", "spiritual_basis=secular&medication=welcoming"),
     ("deep page (page 200)", "page=200"),
     ("empty search", ""),
@@ -506,7 +509,7 @@ end
 
 
 def wrk_mix():
-    """30 requests, cycled: the nine searches three times each, and three invalid ones (10%)."""
+    """30 requests, cycled: 27 of the searches (each up to three times), and three invalid ones (10%)."""
     valid = [query for _, query in SEARCHES] * 3 + ["q=hope", "", "attendance=online&type=medication-friendly"]
     mix = [url(query) for query in valid[:27]] + [url(query) for _, query in INVALID]
     return mix

@@ -31,9 +31,12 @@ from meetings.history import history_fill_in, meetings_history_bulk_create
 DEFAULT_SEED = 2026
 DEFAULT_COUNT = 2000
 MIN_COUNT = 60
-# "Last verified" dates are spread over the 18 months before this day, not before today, so that two
-# runs months apart build the same data.
+# The day whose clocks lay out the online medication-friendly starts (online_medication_friendly): fixed, so
+# that the meetings' times do not depend on the day the demo is seeded.
 REFERENCE_DATE = dt.date(2026, 1, 15)
+# "Last confirmed" dates are spread over the 18 months before the day the demo is seeded (`confirmed_until`),
+# so a fresh demo does not look a year stale; the same seed on the same day builds the same data.
+CONFIRMED_SPAN_DAYS = 548
 FIXTURE_NAMES = ("programs.json", "meeting_types.json")
 
 
@@ -803,8 +806,9 @@ PLACE_NAMES = {
 
 
 class _Builder:
-    def __init__(self, seed, count):
+    def __init__(self, seed, count, confirmed_until):
         self.rng = random.Random(seed)
+        self.confirmed_until = confirmed_until
         self.count = count
         self.plan = Plan()
         self.meetings = []
@@ -1058,7 +1062,9 @@ class _Builder:
             }
             meeting["notes"] = self._day_notes(shared, venue, attendance)
             meeting["last_verified"] = (
-                None if rng.random() < 0.05 else REFERENCE_DATE - dt.timedelta(days=rng.randint(0, 548))
+                None
+                if rng.random() < 0.05
+                else self.confirmed_until - dt.timedelta(days=rng.randint(0, CONFIRMED_SPAN_DAYS))
             )
             if conference:
                 meeting.update(conference)
@@ -1318,11 +1324,12 @@ class _Builder:
                 return slug
 
 
-def build_plan(*, seed=DEFAULT_SEED, count=DEFAULT_COUNT):
-    """The demo directory as plain data; the same seed and count always give the same plan."""
+def build_plan(*, seed=DEFAULT_SEED, count=DEFAULT_COUNT, today=None):
+    """The demo directory as plain data; the same seed, count and day always give the same plan (`today`: the
+    day it is seeded, whose past 18 months hold the "last confirmed" dates; the local date by default)."""
     if count < MIN_COUNT:
         raise ValueError(f"count must be at least {MIN_COUNT}, not {count}.")
-    return _Builder(seed, count).build()
+    return _Builder(seed, count, today or timezone.localdate()).build()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1430,7 +1437,7 @@ def _chunks(items, size=BATCH):
         yield items[start : start + size]
 
 
-def demo_seed(*, seed=DEFAULT_SEED, count=DEFAULT_COUNT, stdout=None, fixtures=None):
+def demo_seed(*, seed=DEFAULT_SEED, count=DEFAULT_COUNT, stdout=None, fixtures=None, today=None):
     """Load the fixtures and write the demo directory for `seed`; a second run changes nothing.
 
     `fixtures` overrides the fixture files to load (the project's programs and meeting types by default).
@@ -1438,7 +1445,7 @@ def demo_seed(*, seed=DEFAULT_SEED, count=DEFAULT_COUNT, stdout=None, fixtures=N
     """
     from groups.models import Program
 
-    plan = build_plan(seed=seed, count=count)
+    plan = build_plan(seed=seed, count=count, today=today)
     result = SeedResult(seed=seed, count=count)
     reason = history_reason(seed)
     with transaction.atomic():

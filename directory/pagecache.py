@@ -26,7 +26,8 @@ from django.utils.translation import get_language
 from directory.languages import prefers_spanish
 
 CACHED_STATUSES = (200, 400)  # a bad search gets the same 400 page for everyone too
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control")
+# A view's own policy (the map view's, which allows its tile server) is kept with its page.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Content-Security-Policy")
 REFRESH_LOCK_SECONDS = 30  # if the request making a page dies, another one takes over after this
 
 

@@ -83,6 +83,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "directory.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON compressed here (static files are served precompressed by WhiteNoise, above, and never
+    # reach it). BREACH needs a secret in a compressed body beside text the attacker chooses: public pages
+    # hold none (the search is a GET form without a CSRF token); where a form has one, Django masks the token
+    # anew in every response and this middleware pads each response by a random length (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: /es/... is Spanish from the URL alone (no cookie).
     "django.middleware.locale.LocaleMiddleware",
@@ -182,14 +187,26 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 
 # Shown on every page: where to get help now. A deployment outside the US changes these.
-# Labels are lazily translated, so Spanish pages (/es/) show them in Spanish.
+# Labels are lazily translated, so Spanish pages (/es/) show them in Spanish. A line whose service answers texts
+# too has `text_href` (an sms: link) and `text_label`: some people cannot speak where they are.
 HELP_NOW = [
-    {"label": _("988 Suicide & Crisis Lifeline (US): call or text 988"), "href": "tel:988"},
+    {
+        "label": _("988 Suicide & Crisis Lifeline (US): call 988"),
+        "href": "tel:988",
+        "text_label": _("text 988"),
+        "text_href": "sms:988",
+    },
     {"label": _("SAMHSA National Helpline (US): 1-800-662-4357"), "href": "tel:+18006624357"},
     {"label": _("Lifeline (Australia): 13 11 14"), "href": "tel:131114"},
 ]
 
 SITE_NAME = env_str("SITE_NAME", "Many Paths")
+
+# The search's map view (search/map.html): where its images come from, and whose work they are. Nothing is
+# requested from there until the visitor asks for the map; a deployment may serve its own tiles.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+MAP_TILE_ATTRIBUTION_URL = env_str("MAP_TILE_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright")
 
 LOGGING = {
     "version": 1,

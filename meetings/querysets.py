@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.geo import box_q, distance_expression
 from core.time import MINUTES_PER_DAY, MINUTES_PER_WEEK
-from meetings.choices import Status
+from meetings.choices import Attendance, Status
 
 
 def type_ids_text(type_ids):
@@ -48,6 +48,22 @@ class MeetingQuerySet(models.QuerySet):
         """
         boxed = self.filter(box_q(place.latitude, place.longitude, radius_km))
         return boxed.with_distance(place).filter(distance_km__lte=radius_km)
+
+    def near_or_online(self, place, radius_km):
+        """Meetings within radius_km of a place (as near()) and every meeting one can join online (online or
+        hybrid, wherever it is), each with `distance_km` (None for an online meeting without a venue).
+
+        "Near 19104 or online" is one search: a place alone drops every online meeting.
+        """
+        nearby = box_q(place.latitude, place.longitude, radius_km) & Q(distance_km__lte=radius_km)
+        online = Q(attendance__in=[Attendance.ONLINE, Attendance.HYBRID])
+        return self.with_distance(place).filter(nearby | online)
+
+    def on_map(self):
+        """Meetings one goes to (in person or hybrid) at a venue with coordinates: what a map can show."""
+        return self.exclude(attendance=Attendance.ONLINE).filter(
+            location__latitude__isnull=False, location__longitude__isnull=False
+        )
 
     def with_distance(self, place):
         """Each meeting's `distance_km` from a place (None for meetings without a venue's coordinates)."""

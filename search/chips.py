@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from search.filters import DEFAULT_RADIUS, MAX_RADIUS
+from search.meaning import meaning_of
 from search.paging import DISPLAY_PARAMETERS
 
 # Dropping the place (typed, or the visitor's location) drops all of these.
@@ -66,3 +68,59 @@ def _without(query, name, value):
         for linked in PLACE_PARAMETERS:
             rest.pop(linked, None)
     return rest.urlencode()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    url: str
+
+
+def understood(text, choices):
+    """[(word, [names])] of the keyword's words that name a kind of room or a program (search.meaning), so the
+    page says what it searched for."""
+    names = {**dict(choices["type"]), **dict(choices["language"]), **dict(choices["program"])}
+    found = []
+    for word in (text or "").split():
+        meaning = meaning_of(word)
+        if meaning is not None:
+            shown = [names[key] for key in (*meaning.types, *meaning.programs) if names.get(key)]
+            if shown:
+                found.append((word, shown))
+    return found
+
+
+def suggestions(query, filterset):
+    """The nearest useful searches when one finds nothing: the same room online, a wider radius, near or
+    online, later today (each a link; none is counted in advance)."""
+    found = []
+    place = filterset.place
+    data = filterset.form.cleaned_data
+    if place is not None and data.get("attendance") != "online":
+        online = _changed(query, drop=(*PLACE_PARAMETERS, "include_online", "sort"), attendance="online")
+        found.append(Suggestion(_("The same meetings online"), online))
+    if place is not None:
+        unit = "km" if data.get("unit") == "km" else "mi"
+        radius = float(data.get("radius") or DEFAULT_RADIUS)
+        wider = int(min(MAX_RADIUS, max(50, radius * 3)))
+        if wider > radius:
+            label = _("Within %(radius)s %(unit)s") % {"radius": wider, "unit": unit}
+            found.append(Suggestion(label, _changed(query, radius=str(wider))))
+        if not data.get("include_online"):
+            found.append(Suggestion(_("Near here or online"), _changed(query, include_online="1")))
+    if any(data.get(name) for name in TIME_PARAMETERS) and data.get("when") != "later_today":
+        found.append(Suggestion(_("Later today"), _changed(query, drop=TIME_PARAMETERS, when="later_today")))
+    return found
+
+
+# Dropped together when a suggestion widens the time.
+TIME_PARAMETERS = ("when", "now", "time_of_day", "day", "starts_after", "starts_before")
+
+
+def _changed(query, drop=(), **values):
+    rest = query.copy()
+    for name in (*drop, "page"):
+        rest.pop(name, None)
+    for name, value in values.items():
+        rest[name] = value
+    return "?" + rest.urlencode()

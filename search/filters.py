@@ -2,6 +2,7 @@
 
 import copy
 import functools
+from datetime import time, timedelta
 
 import django_filters
 from django import forms
@@ -60,6 +61,8 @@ class MeetingSearchForm(forms.Form):
         self.place = self._place(data)
         if data.get("sort") == "distance" and not self.place and not self.errors.get("near"):
             self.add_error("sort", _("Sorting by distance needs a place or your location."))
+        if data.get("include_online") and not self.place and not self.errors.get("near"):
+            self.add_error("include_online", _("“Near or online” needs a place: type a city or ZIP code."))
         if data.get("starts_after") and data.get("starts_before") and data["starts_after"] > data["starts_before"]:
             self.add_error("starts_before", _("“Starts before” must be later than “starts after”."))
         return data
@@ -140,6 +143,17 @@ class MeetingFilter(django_filters.FilterSet):
     starts_before = django_filters.TimeFilter(
         label=_("Starts at or before"), field_name="start_time", lookup_expr="lte"
     )
+    # The quick choices of the filter bar: each a named condition in each meeting's own zone (WHEN below).
+    when = django_filters.ChoiceFilter(
+        label=_("When"),
+        method="filter_when",
+        choices=_choices(
+            ("now", _("Now")),
+            ("later_today", _("Later today")),
+            ("tonight", _("Tonight")),
+            ("tomorrow_morning", _("Tomorrow morning")),
+        ),
+    )
     now = django_filters.NumberFilter(
         label=_("In progress or starting within (hours)"), method="filter_now", min_value=0, max_value=MAX_HOURS
     )
@@ -150,6 +164,11 @@ class MeetingFilter(django_filters.FilterSet):
     )
     lng = django_filters.NumberFilter(
         label=_("Longitude"), method="together", min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    include_online = django_filters.ChoiceFilter(
+        label=_("Also online"),
+        method="together",
+        choices=_choices(("1", _("Near or online"))),
     )
     radius = django_filters.NumberFilter(label=_("Within"), method="together", min_value=0.1, max_value=MAX_RADIUS)
     unit = django_filters.ChoiceFilter(
@@ -188,15 +207,24 @@ class MeetingFilter(django_filters.FilterSet):
         # says so: soonest first then reads only those (search.paging).
         self.window = None
 
-    # The filters behind "More filters": the panel opens when one of them is chosen.
+    # The filters behind "All filters": the panel stays closed (the results come first; the active filters
+    # are listed above them) unless one of these needs correcting.
     MORE_FILTERS = (
+        *("radius", "unit", "attendance", "now", "time_of_day"),
         *("program", "type", "approach", "spiritual_basis", "medication", "abstinence", "gender_focus"),
         *("audience", "language", "starts_after", "starts_before", "day", "sort"),
     )
 
     @property
-    def more_filters_chosen(self):
-        return any(self.data.get(name) for name in self.MORE_FILTERS)
+    def more_filters_open(self):
+        return any(name in self.form.errors for name in self.MORE_FILTERS)
+
+    @property
+    def visitor_tz(self):
+        """The zone the visitor's times are shown in: `tz` when given, else the place's zone ("your time")."""
+        data = self.form.cleaned_data
+        place = self.place
+        return data.get("tz") or (place.timezone if place is not None else "")
 
     def get_form_class(self):
         """The search form's class, built once: django-filter builds a class and all 25 of its fields anew for
@@ -221,7 +249,16 @@ class MeetingFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         place = self.place
-        return queryset if place is None else queryset.near(place, self.radius_km)
+        if place is None:
+            return queryset
+        if self.form.cleaned_data.get("include_online"):
+            return queryset.near_or_online(place, self.radius_km)
+        return queryset.near(place, self.radius_km)
+
+    @property
+    def includes_online(self):
+        """Whether a place's search also holds every online meeting ("near or online")."""
+        return self.place is not None and bool(self.form.cleaned_data.get("include_online"))
 
     def together(self, queryset, name, value):
         return queryset
@@ -254,6 +291,11 @@ class MeetingFilter(django_filters.FilterSet):
         self._narrow(clock.today_window())
         return queryset.filter(clock.today())
 
+    def filter_when(self, queryset, name, value):
+        condition, window = WHEN[value](self.now)
+        self._narrow(window)
+        return queryset.filter(condition)
+
     def filter_time_of_day(self, queryset, name, value):
         return queryset.filter(time_of_day_q(value))
 
@@ -265,6 +307,35 @@ class MeetingFilter(django_filters.FilterSet):
 
     def _narrow(self, pieces):
         self.window = intersect_pieces(self.window, pieces)
+
+
+def _now(now):
+    """In progress, or starting within the hour."""
+    clock = Clock.at(now, 1)
+    return clock.current_or_upcoming(1), clock.current_or_upcoming_window(1)
+
+
+def _later_today(now):
+    """In progress, or starting later today where the meeting is."""
+    clock = Clock.at(now, 24)
+    return clock.today() & clock.current_or_upcoming(24), clock.today_window()
+
+
+def _tonight(now):
+    """Later today, starting from 5 p.m. where the meeting is (or in progress from then)."""
+    condition, window = _later_today(now)
+    return condition & Q(start_time__gte=TONIGHT_FROM), window
+
+
+def _tomorrow_morning(now):
+    """Tomorrow where the meeting is, in the morning."""
+    clock = Clock.at(now + timedelta(days=1))
+    return clock.today() & time_of_day_q("morning"), clock.today_window()
+
+
+TONIGHT_FROM = time(17, 0)
+# The quick choices of "when": (condition, pieces of the week where every match starts).
+WHEN = {"now": _now, "later_today": _later_today, "tonight": _tonight, "tomorrow_morning": _tomorrow_morning}
 
 
 @functools.cache

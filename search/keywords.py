@@ -18,6 +18,10 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from meetings.querysets import has_type
+from search import vocabulary
+from search.meaning import meaning_of, note_of
+
 MAX_WORDS = 8
 # Above this many places (or groups) for a word, match them by the join instead of by a list of ids.
 MAX_IDS = 1000
@@ -27,10 +31,30 @@ WORD_CACHE_SECONDS = 60
 
 
 def keyword_condition(text):
-    """The Q for a keyword search: each of its first MAX_WORDS words must match."""
+    """The Q for a keyword search: each of its first MAX_WORDS words must match, by its meaning where the
+    vocabulary gives it one (search.meaning); a word that only shows a note filters nothing."""
     condition = Q()
     for word in text.split()[:MAX_WORDS]:
-        condition &= word_condition(word)
+        if note_of(word) is not None:
+            continue
+        meant = meaning_condition(meaning_of(word))
+        condition &= word_condition(word) if meant is None else meant
+    return condition
+
+
+def meaning_condition(meaning):
+    """Meetings of any of a Meaning's types or programs (None when the database holds none of them): read from
+    the meeting's own type ids and program id, which the clock index holds."""
+    if meaning is None:
+        return None
+    type_ids, program_ids = vocabulary.type_ids_by_code(), vocabulary.program_ids_by_slug()
+    types = [type_ids[code] for code in meaning.types if code in type_ids]
+    programs = [program_ids[slug] for slug in meaning.programs if slug in program_ids]
+    if not types and not programs:
+        return None
+    condition = Q(program_id__in=programs) if programs else Q(pk__in=[])
+    for type_id in types:
+        condition |= has_type(type_id)
     return condition
 
 

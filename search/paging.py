@@ -15,7 +15,7 @@ import hashlib
 import math
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.time import MINUTES_PER_WEEK
 from search.clock import MAX_DURATION_MINUTES, Clock, intersect_pieces
@@ -28,19 +28,21 @@ SORT_IN_FULL_BELOW = 5000
 # A count a minute old is good enough; only "now" and "today" change with the clock.
 COUNT_SECONDS = 60
 # Parameters that change how results are shown, not which meetings match.
-DISPLAY_PARAMETERS = {"page", "tz", "sort", "unit", "list", "lang"}
+DISPLAY_PARAMETERS = {"page", "tz", "sort", "unit", "list", "lang", "limit"}
 
 
 class SearchResults:
     """The matches of a valid search as a Paginator reads them: a count, and the meetings of a slice."""
 
-    def __init__(self, filterset):
+    def __init__(self, filterset, scope=""):
         self.filterset = filterset
+        # Names the base queryset in the count's cache key: the map's (Meeting.objects.on_map()) is not the page's.
+        self.scope = scope
         self.queryset = filterset.qs
         self.clock = Clock.at(filterset.now)
 
     def count(self):
-        key = count_key(self.filterset.data, self.filterset.now)
+        key = count_key(self.filterset.data, self.filterset.now, self.scope)
         return cache.get_or_set(key, self.queryset.count, COUNT_SECONDS)
 
     def __len__(self):
@@ -53,7 +55,9 @@ class SearchResults:
     def page_ids(self, offset, limit):
         order = self.filterset.order
         if order == "distance" and self.filterset.place is not None:
-            ordered = self.queryset.order_by("distance_km", "weekday", "start_time", "pk")
+            # Online meetings of "near or online" have no distance: after the nearest, on either database.
+            nearest = F("distance_km").asc(nulls_last=True)
+            ordered = self.queryset.order_by(nearest, "weekday", "start_time", "pk")
         elif order == "day":
             ordered = self.queryset.in_day_order()
         elif self.found_by_another_index() or not self.clock.order_is_exact:
@@ -67,16 +71,20 @@ class SearchResults:
         """Whether the matches are found through an index of their own: a place's venues, or a keyword
         that names few enough meetings to be found by its ids and trigram indexes (search.keywords)."""
         keyword = self.filterset.form.cleaned_data.get("q")
+        if self.filterset.includes_online:
+            # "Near or online" holds every online meeting: found by their own index only when few, else read
+            # in the clock index's order, where a page of them comes early.
+            return self.count() < SORT_IN_FULL_BELOW
         return self.filterset.place is not None or (bool(keyword) and self.count() < SORT_IN_FULL_BELOW)
 
 
-def count_key(query, now):
+def count_key(query, now, scope=""):
     """The cache key of a search's count: the same filters give the same count (display parameters aside);
     "now" and "today" only within the same minute."""
     params = sorted((name, values) for name, values in query.lists() if name not in DISPLAY_PARAMETERS)
     depends_on_time = query.get("now") or "today" in query.getlist("day")
     minute = now.strftime("%Y%m%d%H%M") if depends_on_time else ""
-    return "search-count:" + hashlib.sha256(repr((params, minute)).encode()).hexdigest()
+    return f"search-count{scope}:" + hashlib.sha256(repr((params, minute)).encode()).hexdigest()
 
 
 def sorted_by_next_start(queryset, now, offset, limit, total):

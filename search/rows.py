@@ -164,3 +164,22 @@ def as_json(meeting, request):
         "types": [meeting_type.code for meeting_type in types_of(meeting)],
         "last_verified": meeting.last_verified.isoformat() if meeting.last_verified else None,
     }
+
+
+def as_feature(meeting, url):
+    """A meeting of the map as a GeoJSON point (its venue), with what its pin's popup says."""
+    row, location = meeting.row, meeting.location
+    distance = getattr(meeting, "distance_km", None)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [location.longitude, location.latitude]},
+        "properties": {
+            "name": meeting.name,
+            "url": url,
+            "when": f"{row.weekday} {row.local_label}",
+            "attendance": row.attendance,
+            "place": f"{location.name}, {location.city}",
+            "distance": row.distance,
+            "distance_km": round(distance, 2) if distance is not None else None,
+        },
+    }

@@ -8,4 +8,6 @@ app_name = "search"
 urlpatterns = [
     path("meetings/", public_page_cache(views.search), name="page"),
     path("api/meetings", public_page_cache(views.search_api), name="api"),
+    path("api/meetings.geojson", public_page_cache(views.search_geojson), name="geojson"),
+    path("meetings/map/", public_page_cache(views.search_map), name="map"),
 ]

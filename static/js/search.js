@@ -4,17 +4,46 @@
   var form = document.getElementById("search-form");
   if (!form) return;
 
-  // The visitor's time zone goes into the URL (tz=), so online meetings are shown in their time too.
+  // The visitor's time zone: the next search carries it (tz=), and this page shows online meetings in it
+  // at once, from each row's <time datetime>, and its links carry it to the meeting's page. No reload.
   var zone = "";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
   var tzField = form.elements.namedItem("tz");
-  if (zone && tzField && !tzField.value) tzField.value = zone;
   var params = new URLSearchParams(window.location.search);
-  var list = document.querySelector("[data-has-online]");
-  if (zone && !params.has("tz") && list && list.getAttribute("data-has-online")) {
-    params.set("tz", zone);
-    window.location.replace(window.location.pathname + "?" + params.toString());
-    return;
+  if (zone && tzField && !tzField.value) tzField.value = zone;
+  var list = document.querySelector(".meeting-list");
+  if (zone && list && !params.has("tz") && !params.has("near") && !params.has("lat")) {
+    showVisitorTimes(list, zone);
+    list.querySelectorAll(".meeting-name a").forEach(function (link) {
+      var url = new URL(link.href);
+      url.searchParams.set("tz", zone);
+      link.href = url.pathname + url.search;
+    });
+  }
+
+  function showVisitorTimes(list, zone) {
+    var pattern = list.getAttribute("data-your-time") || "%(time)s";
+    var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      weekday: "long", hour: "numeric", minute: "2-digit", timeZone: zone
+    });
+    var offset = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
+    list.querySelectorAll("li[data-online] time[datetime]").forEach(function (time) {
+      var value = time.getAttribute("datetime");
+      var start = new Date(value);
+      if (isNaN(start)) return;
+      // The meeting's own offset is in its datetime; the visitor's, from Intl: equal offsets, nothing to add.
+      var own = value.slice(-6);
+      var theirs = offset.formatToParts(start).filter(function (p) { return p.type === "timeZoneName"; })[0];
+      var theirOffset = theirs ? theirs.value.replace("GMT", "") || "+00:00" : "";
+      if (theirOffset === own) return;
+      var mine = document.createElement("strong");
+      mine.className = "visitor-time";
+      mine.textContent = pattern.replace("%(time)s", format.format(start)) + " · ";
+      time.parentNode.insertBefore(mine, time.parentNode.firstChild);
+      // The meeting's own time stays, named by its city, as the server writes it.
+      var city = time.closest("li").getAttribute("data-city");
+      if (city) time.after(" " + (list.getAttribute("data-in-city") || "%(city)s").replace("%(city)s", city));
+    });
   }
 
   // "Use my location": the coordinates go only into this GET request, never anywhere else.

@@ -191,6 +191,9 @@ PUBLIC_PAGES = {
     "search-all-filters": f"/?sort=day&{TZ}",
     "search-empty": f"/?q=zzzznothingmatches&{TZ}",
     "search-errors": f"/?near=Nowhereville+Qxz&radius=-3&{TZ}",
+    "search-near-or-online": "/?near=19104&include_online=1&when=later_today",
+    "search-keyword-note": "/?q=narconon&type=medication-friendly",
+    "search-map": "/meetings/map/?near=19104",
     "meeting-in-person": lambda site: f"/meetings/{site.in_person_slug}/",
     "meeting-online": lambda site: f"/meetings/{site.online_slug}/?{TZ}",
     "programs": "/programs/",
@@ -220,6 +223,8 @@ PUBLIC_PAGES = {
 # The pages a visitor meets most, screenshotted at phone and desktop sizes.
 MAIN_PAGES = [
     "search",
+    "search-near-or-online",
+    "search-map",
     "search-results",
     "meeting-in-person",
     "program",

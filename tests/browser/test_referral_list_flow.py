@@ -8,6 +8,10 @@ from tests.browser.conftest import url_or_skip
 def test_it_builds_a_referral_list_from_search_results(page, site):
     url_or_skip("referrals:list")
     page.goto(site("/?attendance=in_person"))
+    # Rows offer "Add to referral list" once a list is being made.
+    assert page.locator("a", has_text="Add to referral list").count() == 0
+    page.get_by_role("link", name="Make a referral list from these meetings").click()
+    page.wait_for_url(re.compile(r"list="))
     names = []
     for _ in range(2):
         add = page.locator("a", has_text="Add to referral list").first

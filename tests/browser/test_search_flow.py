@@ -13,10 +13,11 @@ def result_count(page):
 def test_it_searches_by_filters(page, site, js):
     page.goto(site("/"))
     total = result_count(page)
-    page.select_option("#id_attendance", "in_person")
+    # Every filter beyond the bar and its quick choices is one tap away, under "All filters".
     page.locator(".more-filters summary").click()
+    page.select_option("#id_attendance", "in_person")
     page.get_by_role("checkbox", name="Monday").check()
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("button", name="Apply filters", exact=True).click()
     page.wait_for_url(re.compile(r"attendance=in_person"))
 
     assert "day=1" in page.url
@@ -71,7 +72,7 @@ def test_it_hides_near_me_without_javascript_and_takes_a_typed_place(new_page, s
     page.fill("#id_near", "19104")
     page.locator(".more-filters summary").click()
     page.select_option("#id_sort", "distance")
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("button", name="Apply filters", exact=True).click()
     page.wait_for_url(re.compile(r"near=19104"))
     first = page.locator(".meeting-meta").first.inner_text()
     assert re.search(r"[\d.]+ mi", first), first
@@ -80,9 +81,11 @@ def test_it_hides_near_me_without_javascript_and_takes_a_typed_place(new_page, s
 def test_it_shows_online_meetings_in_the_visitors_time_zone(new_page, site, js):
     page = new_page(timezone_id="Europe/Berlin", java_script_enabled=js)
     if js:
-        # search.js finds the zone and puts tz= into the URL; the server then shows "... your time".
+        # search.js finds the zone and shows "... your time" from each row's <time datetime>, without
+        # reloading; the links to meeting pages then carry tz=.
         page.goto(site("/?attendance=online"))
-        page.wait_for_url(re.compile(r"tz=Europe%2FBerlin"))
+        page.locator(".visitor-time").first.wait_for()
+        assert "tz=" not in page.url
     else:
         # Without JS the zone cannot be detected; a link that carries tz= (a shared search) still works.
         page.goto(site("/?attendance=online&tz=Europe%2FBerlin"))

@@ -320,3 +320,14 @@ def test_it_refuses_a_count_too_small_to_be_believable():
     with pytest.raises(CommandError):
         seed(count=5)
     assert not demo_meetings().exists()
+
+
+def test_it_dates_last_confirmed_within_the_18_months_before_the_day_it_is_seeded():
+    day = dt.date(2027, 3, 1)
+    plan = demo_data.build_plan(seed=7, count=COUNT, today=day)
+    dates = [meeting["last_verified"] for meeting in plan.meetings if meeting["last_verified"]]
+    assert max(dates) <= day and min(dates) >= day - dt.timedelta(days=demo_data.CONFIRMED_SPAN_DAYS)
+    assert max(dates) > day - dt.timedelta(days=60)  # recent confirmations, not a year stale
+    assert plan == demo_data.build_plan(seed=7, count=COUNT, today=day)  # the same seed and day: the same data
+    later = demo_data.build_plan(seed=7, count=COUNT, today=day + dt.timedelta(days=30))
+    assert [m["start_time"] for m in later.meetings] == [m["start_time"] for m in plan.meetings]

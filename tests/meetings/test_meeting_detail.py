@@ -76,3 +76,17 @@ def test_it_offers_the_meeting_as_a_weekly_calendar_event(client):
     assert "RRULE:FREQ=WEEKLY;BYDAY=TU" in body
     assert "DTSTART;TZID=Australia/Melbourne:" in body
     assert body.count("BEGIN:VEVENT") == 1
+
+
+def test_it_puts_joining_and_the_address_before_the_calendar_and_the_facts(client):
+    meeting = make_meeting(attendance=Attendance.HYBRID, conference_url="https://zoom.us/j/5551234567")
+    html = client.get(reverse("meetings:detail", args=[meeting.slug])).content.decode()
+    join, address = html.index("https://zoom.us/j/5551234567"), html.index("<address>")
+    directions, calendar = html.index("Directions (OpenStreetMap)"), html.index("Add to calendar (.ics)")
+    assert join < address < directions < calendar < html.index("Last confirmed")
+
+
+def test_the_help_now_lines_offer_a_text_where_the_service_has_one(client):
+    meeting = make_meeting()
+    html = client.get(reverse("meetings:detail", args=[meeting.slug])).content.decode()
+    assert 'href="tel:988"' in html and 'href="sms:988"' in html

@@ -77,3 +77,17 @@ def test_a_window_short_of_the_page_is_followed_by_the_whole_sort(meetings, monk
     expected = list(queryset.soonest_first(NOW).values_list("pk", flat=True))
     assert serenity_ids(queryset, 0, 3, 3, monkeypatch) == (expected[:3], 2)
     assert serenity_ids(queryset, 1, 25, 3, monkeypatch) == (expected[1:], 2)
+
+
+def test_near_or_online_is_sorted_whole_when_few_and_read_in_order_when_many(meetings, monkeypatch):
+    online = make_program()
+    for n in range(6):
+        make_meeting(program=online, name=f"Online {n}", attendance="online", weekday=n % 7, timezone="UTC")
+    query = {"near": "19104", "radius": "50", "include_online": "1"}
+    names, sorted_whole, filterset = search(query)
+    assert sorted_whole and "Far away" not in names and "Online 0" in names
+    assert names == [m.name for m in filterset.qs.soonest_first(NOW)][:25]
+    monkeypatch.setattr(paging, "SORT_IN_FULL_BELOW", 5)
+    names, sorted_whole, filterset = search(query)
+    assert not sorted_whole
+    assert names == [m.name for m in filterset.qs.soonest_first(NOW)][:25]
