@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 
 from meetings.querysets import has_type
 from search import vocabulary
-from search.meaning import meaning_of, note_of
+from search.meaning import meaning_of
 
 MAX_WORDS = 8
 # Above this many places (or groups) for a word, match them by the join instead of by a list of ids.
@@ -32,11 +32,9 @@ WORD_CACHE_SECONDS = 60
 
 def keyword_condition(text):
     """The Q for a keyword search: each of its first MAX_WORDS words must match, by its meaning where the
-    vocabulary gives it one (search.meaning); a word that only shows a note filters nothing."""
+    vocabulary gives it one (search.meaning), else as text: "narconon" shows its note and finds no meeting."""
     condition = Q()
     for word in text.split()[:MAX_WORDS]:
-        if note_of(word) is not None:
-            continue
         meant = meaning_condition(meaning_of(word))
         condition &= word_condition(word) if meant is None else meant
     return condition

@@ -2,8 +2,9 @@
 
 The words are data (fixtures/search_keywords.json, beside the meeting types), read once per process. A word
 that names a kind of room finds meetings of those types or programs instead of being matched as text
-("methadone" finds medication-friendly meetings, not meetings whose notes say "methadone"); a note word
-shows its note and filters nothing. Codes and slugs the database does not hold are ignored.
+("methadone" finds medication-friendly meetings, not meetings whose notes say "methadone"); a word that
+names a caution (groups.cautions: "narconon") shows its note and filters nothing. Codes and slugs the
+database does not hold are ignored.
 """
 
 import functools
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import get_language
+
+from groups.cautions import caution_for
 
 VOCABULARY_FILE = Path(settings.BASE_DIR) / "fixtures" / "search_keywords.json"
 
@@ -22,19 +24,6 @@ VOCABULARY_FILE = Path(settings.BASE_DIR) / "fixtures" / "search_keywords.json"
 class Meaning:
     types: tuple  # MeetingType codes: a meeting of any of them
     programs: tuple  # Program slugs: a meeting of any of them
-
-
-@dataclass(frozen=True)
-class Note:
-    word: str
-    text: str
-    text_es: str
-    source: str
-    programs: tuple  # slugs of the programs the note links to
-
-    @property
-    def shown_text(self):
-        return self.text_es if (get_language() or "").startswith("es") and self.text_es else self.text
 
 
 def fold(word):
@@ -53,28 +42,21 @@ def _vocabulary():
         for entry in data["meanings"]
         for word in entry["words"]
     }
-    notes = {
-        fold(word): Note(
-            word, entry["text"], entry.get("text_es", ""), entry.get("source", ""), tuple(entry["programs"])
-        )
-        for entry in data["notes"]
-        for word in entry["words"]
-    }
-    return meanings, notes
+    return meanings
 
 
 def meaning_of(word):
     """The word's Meaning, or None for a word matched as text."""
-    return _vocabulary()[0].get(fold(word))
+    return _vocabulary().get(fold(word))
 
 
 def note_of(word):
-    """The word's Note, or None."""
-    return _vocabulary()[1].get(fold(word))
+    """The caution the word names ("narconon": groups.cautions), or None."""
+    return caution_for(fold(word))
 
 
 def notes_in(text):
-    """The notes of the words of a keyword search, each once."""
+    """The cautions the words of a keyword search name, each once."""
     found = []
     for word in (text or "").split():
         note = note_of(word)
