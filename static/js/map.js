@@ -28,20 +28,47 @@
       });
   });
 
+  // Pins closer than a touch target (WCAG 2.5.8: 24 px) are drawn as one, whose popup lists each meeting;
+  // drawn again at each zoom, since how close two pins are depends on it.
+  var NEAR_PX = 28;
+
   function draw(map, data) {
-    var points = [];
-    data.features.forEach(function (feature) {
-      var p = feature.properties, c = feature.geometry.coordinates;
-      var icon = L.divIcon({ className: "map-pin", iconSize: [24, 24], html: "" });
-      var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: true, title: p.name, alt: p.name });
-      marker.bindPopup(popup(p));
-      marker.addTo(map);
-      points.push([c[1], c[0]]);
+    var points = data.features.map(function (feature) {
+      var c = feature.geometry.coordinates;
+      return [c[1], c[0]];
     });
+    var layer = L.layerGroup().addTo(map);
+    map.on("zoomend", function () { pins(map, layer, data.features); });
     if (points.length) map.fitBounds(points, { padding: [24, 24], maxZoom: 15 });
     else map.setView([39.8, -98.6], 3);
+    pins(map, layer, data.features);
     status.textContent = (button.getAttribute("data-shown") || "")
       .replace("%(shown)s", data.features.length).replace("%(count)s", data.count);
+  }
+
+  function pins(map, layer, features) {
+    layer.clearLayers();
+    var groups = [];
+    features.forEach(function (feature) {
+      var c = feature.geometry.coordinates, at = map.latLngToLayerPoint([c[1], c[0]]);
+      var group = groups.find(function (g) { return g.at.distanceTo(at) < NEAR_PX; });
+      if (group) group.features.push(feature);
+      else groups.push({ at: at, latlng: [c[1], c[0]], features: [feature] });
+    });
+    groups.forEach(function (group) {
+      var names = group.features.map(function (f) { return f.properties.name; });
+      var title = names.length > 1 ? names.length + ": " + names.join(", ") : names[0];
+      var icon = L.divIcon({ className: "map-pin", iconSize: [24, 24], html: names.length > 1 ? String(names.length) : "" });
+      var marker = L.marker(group.latlng, { icon: icon, keyboard: true, title: title, alt: title });
+      var wrap = document.createElement("div");
+      group.features.forEach(function (f) {
+        var one = popup(f.properties);
+        one.className = "map-popup-meeting";
+        wrap.appendChild(one);
+      });
+      marker.bindPopup(wrap, { maxHeight: 220 });
+      layer.addLayer(marker);
+    });
   }
 
   // Built from text nodes: a meeting's name is never read as markup.
