@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 REDIS_SERVER = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
@@ -29,6 +30,15 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    # A request to a Spanish page leaves Spanish active in the thread (LocaleMiddleware activates a language and
+    # nothing deactivates it), so the next test's reverse() and gettext would be Spanish: which tests failed
+    # depended on the order pytest-xdist gave the modules.
+    yield
+    translation.deactivate()
 
 
 def redis_server_or_skip():
