@@ -51,13 +51,28 @@ class MeetingQuerySet(models.QuerySet):
 
     def near_or_online(self, place, radius_km):
         """Meetings within radius_km of a place (as near()) and every meeting one can join online (online or
-        hybrid, wherever it is), each with `distance_km` (None for an online meeting without a venue).
+        hybrid, wherever it is). Without `distance_km`: ordering by distance() adds it where it is wanted.
 
         "Near 19104 or online" is one search: a place alone drops every online meeting.
         """
-        nearby = box_q(place.latitude, place.longitude, radius_km) & Q(distance_km__lte=radius_km)
+        # The venues in reach are found first, from their own coordinate index, and the meetings are then tested
+        # by their own columns (location_id, attendance): one OR across a join to the venues made PostgreSQL
+        # join every listed meeting to its venue to count them (147 ms at 250,000 meetings, against 25 ms).
+        venues = self.model._meta.get_field("location").related_model.objects
+        lat, lon = place.latitude, place.longitude
+        nearby = (
+            venues.filter(box_q(lat, lon, radius_km, "latitude", "longitude"))
+            .annotate(distance_km=distance_expression(lat, lon, "latitude", "longitude"))
+            .filter(distance_km__lte=radius_km)
+            .values("pk")
+        )
         online = Q(attendance__in=[Attendance.ONLINE, Attendance.HYBRID])
-        return self.with_distance(place).filter(nearby | online)
+        return self.filter(Q(location__in=nearby) | online)
+
+    def nearest_first(self, place):
+        """Ordered by distance from a place, then by day and time; meetings without a venue's coordinates last."""
+        nearest = distance_expression(place.latitude, place.longitude).asc(nulls_last=True)
+        return self.order_by(nearest, "weekday", "start_time", "pk")
 
     def on_map(self):
         """Meetings one goes to (in person or hybrid) at a venue with coordinates: what a map can show."""

@@ -54,7 +54,37 @@ def _known(choices):
     return lambda: [(value, label) for value, label in choices.choices if value != "unknown"]
 
 
+def validate_tz(value):
+    if value:
+        validate_timezone(value)
+
+
 class MeetingSearchForm(forms.Form):
+    # Place, radius, order and time zone are not filters of their own: MeetingFilter.filter_queryset() and
+    # search.paging read them together. Plain fields, so a search copies only the filters it can apply.
+    near = forms.CharField(label=_("Near (city or US ZIP code)"), max_length=100, required=False)
+    lat = forms.DecimalField(
+        label=_("Latitude"), min_value=-90, max_value=90, widget=forms.HiddenInput, required=False
+    )
+    lng = forms.DecimalField(
+        label=_("Longitude"), min_value=-180, max_value=180, widget=forms.HiddenInput, required=False
+    )
+    include_online = forms.ChoiceField(
+        label=_("Also online"), choices=_choices(("1", _("Near or online"))), required=False
+    )
+    radius = forms.DecimalField(label=_("Within"), min_value=0.1, max_value=MAX_RADIUS, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), choices=_choices(("mi", _("miles")), ("km", _("km"))), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        choices=_choices(
+            ("soonest", _("Soonest first")), ("distance", _("Nearest first")), ("day", _("By day and time"))
+        ),
+        required=False,
+    )
+    tz = forms.CharField(
+        label=_("Your time zone"), max_length=64, validators=[validate_tz], widget=forms.HiddenInput, required=False
+    )
+
     def clean(self):
         data = super().clean()
         # The place is kept on the form, not in cleaned_data, which django-filter maps to filters.
@@ -80,11 +110,6 @@ class MeetingSearchForm(forms.Form):
             message = _("We could not find “%(place)s”. Try a US ZIP code or a city name.")
             self.add_error("near", message % {"place": data["near"]})
         return place
-
-
-def validate_tz(value):
-    if value:
-        validate_timezone(value)
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -157,23 +182,6 @@ class MeetingFilter(django_filters.FilterSet):
     now = django_filters.NumberFilter(
         label=_("In progress or starting within (hours)"), method="filter_now", min_value=0, max_value=MAX_HOURS
     )
-    # Place, radius, order and time zone act together: see filter_queryset() and search.paging.
-    near = django_filters.CharFilter(label=_("Near (city or US ZIP code)"), method="together", max_length=100)
-    lat = django_filters.NumberFilter(
-        label=_("Latitude"), method="together", min_value=-90, max_value=90, widget=forms.HiddenInput
-    )
-    lng = django_filters.NumberFilter(
-        label=_("Longitude"), method="together", min_value=-180, max_value=180, widget=forms.HiddenInput
-    )
-    include_online = django_filters.ChoiceFilter(
-        label=_("Also online"),
-        method="together",
-        choices=_choices(("1", _("Near or online"))),
-    )
-    radius = django_filters.NumberFilter(label=_("Within"), method="together", min_value=0.1, max_value=MAX_RADIUS)
-    unit = django_filters.ChoiceFilter(
-        label=_("Unit"), method="together", choices=_choices(("mi", _("miles")), ("km", _("km"))), empty_label=None
-    )
     type = django_filters.MultipleChoiceFilter(
         label=_("Meeting types (all must match)"),
         choices=vocabulary.type_choices,
@@ -183,17 +191,6 @@ class MeetingFilter(django_filters.FilterSet):
     )
     language = django_filters.ChoiceFilter(
         label=_("Language"), choices=vocabulary.language_choices, method="filter_types", empty_label=None
-    )
-    sort = django_filters.ChoiceFilter(
-        label=_("Order"),
-        method="together",
-        empty_label=None,
-        choices=_choices(
-            ("soonest", _("Soonest first")), ("distance", _("Nearest first")), ("day", _("By day and time"))
-        ),
-    )
-    tz = django_filters.CharFilter(
-        label=_("Your time zone"), method="together", max_length=64, validators=[validate_tz], widget=forms.HiddenInput
     )
 
     class Meta:
@@ -247,7 +244,11 @@ class MeetingFilter(django_filters.FilterSet):
         return self.form.cleaned_data.get("sort") or "soonest"
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        # django-filter's loop over the filters (its own goes over every cleaned field, and the place, order and
+        # zone fields of the form are no filters: they are read here and in search.paging).
+        data = self.form.cleaned_data
+        for name, filter_ in self.filters.items():
+            queryset = filter_.filter(queryset, data.get(name))
         place = self.place
         if place is None:
             return queryset
@@ -259,9 +260,6 @@ class MeetingFilter(django_filters.FilterSet):
     def includes_online(self):
         """Whether a place's search also holds every online meeting ("near or online")."""
         return self.place is not None and bool(self.form.cleaned_data.get("include_online"))
-
-    def together(self, queryset, name, value):
-        return queryset
 
     def filter_keyword(self, queryset, name, value):
         return queryset.matching(value)

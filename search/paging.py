@@ -15,7 +15,7 @@ import hashlib
 import math
 
 from django.core.cache import cache
-from django.db.models import F, Q
+from django.db.models import Q
 
 from core.time import MINUTES_PER_WEEK
 from search.clock import MAX_DURATION_MINUTES, Clock, intersect_pieces
@@ -56,8 +56,7 @@ class SearchResults:
         order = self.filterset.order
         if order == "distance" and self.filterset.place is not None:
             # Online meetings of "near or online" have no distance: after the nearest, on either database.
-            nearest = F("distance_km").asc(nulls_last=True)
-            ordered = self.queryset.order_by(nearest, "weekday", "start_time", "pk")
+            ordered = self.queryset.nearest_first(self.filterset.place)
         elif order == "day":
             ordered = self.queryset.in_day_order()
         elif self.found_by_another_index() or not self.clock.order_is_exact:

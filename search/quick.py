@@ -2,6 +2,7 @@
 parameter of the current search."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 
@@ -72,9 +73,9 @@ def _toggle(query, name, value, label, drop=(), many=False):
 
 
 def _with(query, drop=(), **lists):
-    rest = query.copy()
-    for name in (*drop, "page"):
-        rest.pop(name, None)
-    for name, values in lists.items():
-        rest.setlist(name, values)
-    return "?" + rest.urlencode()
+    """The query string with these parameters dropped (and the page) and these lists set, in the query's order."""
+    # Read as pairs, not copied: QueryDict.copy() deep-copies the query, and a page draws 13 of these links.
+    left_out = {*drop, "page", *lists}
+    pairs = [(name, value) for name, values in query.lists() if name not in left_out for value in values]
+    pairs += [(name, value) for name, values in lists.items() for value in values]
+    return "?" + urlencode(pairs)

@@ -53,12 +53,15 @@ def load_rows(ids, place=None):
     found = Meeting.objects.filter(pk__in=ids).select_related("location", "group").only(*ROW_FIELDS)
     by_pk = {meeting.pk: meeting for meeting in found}
     meetings = [by_pk[pk] for pk in ids if pk in by_pk]
-    wanted = {meeting.pk: set(parse_type_ids(meeting.type_ids)) for meeting in meetings}
+    wanted = {meeting.pk: parse_type_ids(meeting.type_ids) for meeting in meetings}
     type_ids = frozenset().union(*wanted.values())
     types, programs = vocabulary_for(type_ids, frozenset(meeting.program_id for meeting in meetings))
+    # Each meeting's types in the vocabulary's order: their positions in it, sorted.
+    position = {meeting_type.pk: index for index, meeting_type in enumerate(types)}
     for meeting in meetings:
         meeting.program = programs[meeting.program_id]
-        meeting.type_list = [meeting_type for meeting_type in types if meeting_type.pk in wanted[meeting.pk]]
+        mine = sorted(position[pk] for pk in wanted[meeting.pk] if pk in position)
+        meeting.type_list = [types[index] for index in mine]
         location = meeting.location
         if place is not None and location is not None and location.latitude is not None:
             meeting.distance_km = distance_km(place.latitude, place.longitude, location.latitude, location.longitude)
@@ -68,15 +71,16 @@ def load_rows(ids, place=None):
 def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
     """Attach a Row to each meeting of a page as `meeting.row` (no queries: everything is loaded)."""
     visitor_zone = get_zone(visitor_tz) if visitor_tz else None
-    # Named once per page: Model.get_FOO_display() builds its dictionary of choices at every call.
-    weekdays, attendances = dict(Weekday.choices), dict(Attendance.choices)
+    # Named once per page, in its language: Model.get_FOO_display() builds its dictionary of choices at every call.
+    weekdays = {value: str(label) for value, label in Weekday.choices}
+    attendances = {value: str(label) for value, label in Attendance.choices}
     for meeting in meetings:
         state = occurrence_state(meeting, now)
         start, minutes = state["start"], state["minutes_until"]
         soon = 0 <= minutes <= SOON_MINUTES
         meeting.row = Row(
-            weekday=str(weekdays[meeting.weekday]),
-            attendance=str(attendances[meeting.attendance]),
+            weekday=weekdays[meeting.weekday],
+            attendance=attendances[meeting.attendance],
             start=start,
             in_progress=state["in_progress"],
             starts_in=minutes if soon else None,

@@ -125,3 +125,9 @@ def test_it_logs_json_without_the_query_string(rf):
     assert entry["path"] == "/meetings/"
     assert entry["status_code"] == 400
     assert "Chicago" not in line and "women" not in line
+
+
+def test_replicas_bind_parameters_on_the_server_unless_told_not_to():
+    url = "postgres://app@replica-a/mp"
+    assert replicas_from_urls(url)["replica1"]["OPTIONS"] == {"server_side_binding": True}
+    assert replicas_from_urls(url, server_side_binding=False)["replica1"]["OPTIONS"] == {"server_side_binding": False}
