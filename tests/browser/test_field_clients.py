@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from interop.meeting_guide import JOIN_ON_REQUEST_NOTE
 from tests.browser.clients import ClientServer
@@ -130,12 +131,18 @@ def tsml_ui_page(new_page, site, client_site, query=""):
 
 def tsml_ui_rows(page):
     """Every row TSML UI lists (those in progress are in the list too): it adds 25 rows as one scrolls."""
-    counts = [-2, -1]
-    # Until two scrolls to the bottom in a row add nothing (TSML UI adds 25 rows as its loader comes into view).
-    while len(set(counts[-3:])) > 1:
+    # Scrolled to the bottom until a scroll adds nothing within 3 s (TSML UI adds 25 rows as its loader comes into
+    # view; on a busy machine that took longer than the 300 ms a fixed wait gave it).
+    count = page.locator("#tsml-ui td.tsml-name").count()
+    while True:
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_timeout(300)
-        counts.append(page.locator("#tsml-ui td.tsml-name").count())
+        try:
+            page.wait_for_function(
+                "n => document.querySelectorAll('#tsml-ui td.tsml-name').length > n", arg=count, timeout=3000
+            )
+        except PlaywrightTimeoutError:
+            break
+        count = page.locator("#tsml-ui td.tsml-name").count()
     return page.locator("#tsml-ui tbody").last.locator("tr:has(td.tsml-name)")
 
 
