@@ -285,8 +285,16 @@ def sort_columns(params):
         # Fields we always leave blank (location_neighborhood...) sort nothing; distance is sort_results_by_distance.
         if (column := FIELD_COLUMNS.get(key)) and column not in columns:
             columns.append(column)
-    # An online meeting has no town: first, as in BMLT's MySQL, on SQLite and PostgreSQL alike.
-    return [*(F(column).asc(nulls_first=True) for column in columns), "pk"]
+    return [*(_ascending(column) for column in columns), "pk"]
+
+
+def _ascending(column):
+    """A column's ascending order, a missing value first (an online meeting has no town) as in BMLT's MySQL, on
+    SQLite and PostgreSQL alike; a meeting's own column that is never missing plainly, so that an index can
+    give the order (PostgreSQL reads no index for NULLS FIRST on an ascending one)."""
+    if "__" not in column and not Meeting._meta.get_field(column).null:
+        return F(column).asc()
+    return F(column).asc(nulls_first=True)
 
 
 def _meeting_key_values(params):
