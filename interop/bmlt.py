@@ -292,7 +292,7 @@ def _ascending(column):
     """A column's ascending order, a missing value first (an online meeting has no town) as in BMLT's MySQL, on
     SQLite and PostgreSQL alike; a meeting's own column that is never missing plainly, so that an index can
     give the order (PostgreSQL reads no index for NULLS FIRST on an ascending one)."""
-    if "__" not in column and not Meeting._meta.get_field(column).null:
+    if column == "pk" or ("__" not in column and not Meeting._meta.get_field(column).null):
         return F(column).asc()
     return F(column).asc(nulls_first=True)
 
