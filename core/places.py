@@ -168,6 +168,15 @@ def _known_zone(zone):
 # -- the file ----------------------------------------------------------------------------------------------
 
 
+def version():
+    """Which gazetteer this is (its schema and the built file's size and time): a rebuilt one may place differently."""
+    try:
+        stat = places_path().stat()
+    except OSError:
+        return f"{SCHEMA_VERSION}"
+    return f"{SCHEMA_VERSION}-{stat.st_size}-{stat.st_mtime_ns}"
+
+
 def places_path():
     return Path(settings.PLACES_DB) if settings.PLACES_DB else settings.BASE_DIR / "var" / "places.sqlite3"
 

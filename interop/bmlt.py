@@ -22,7 +22,16 @@ from core import places
 from core.geo import EARTH_RADIUS_KM, KM_PER_MILE, distance_km
 from core.time import CLOCK_24H_SECONDS, clock
 from groups.models import Program
-from interop.importing import TEMPORARILY_CLOSED_CODE, FeedError, Place, Record, RecordError, Rejection, usable_point
+from interop.importing import (
+    TEMPORARILY_CLOSED_CODE,
+    FeedError,
+    Place,
+    Record,
+    RecordError,
+    Rejection,
+    read_items,
+    usable_point,
+)
 from interop.meeting_guide import feed_text, json_array_items, json_array_start, json_type, load_json
 from meetings.models import Attendance, Meeting, MeetingType, Region, Status
 from meetings.querysets import parse_type_ids
@@ -1115,14 +1124,17 @@ def _payload(data):
     return payload, formats if isinstance(formats, list) else None
 
 
-def records_from_bytes(data, *, warnings=None):
+def records_from_bytes(data, *, warnings=None, known=None):
     """Records and Rejections of a GetSearchResults response (bare array or {meetings, formats}), one at a time."""
     payload, formats = _payload(data)
     resolve = _type_resolver(formats)
     warnings = [] if warnings is None else warnings
-    for position, item in enumerate(payload, start=1):
+
+    def read(item, position):
         try:
-            yield item_record(item, position, resolve=resolve, warnings=warnings)
+            return [item_record(item, position, resolve=resolve, warnings=warnings)]
         except RecordError as error:
             key = item.get("id_bigint") if isinstance(item, dict) else ""
-            yield Rejection(position, str(key)[:40] if isinstance(key, (str, int)) else "", str(error))
+            return [Rejection(position, str(key)[:40] if isinstance(key, (str, int)) else "", str(error))]
+
+    yield from read_items(enumerate(payload, start=1), read=read, known=known, warnings=warnings)

@@ -5,7 +5,11 @@ the record's external key; a row is saved only when one of its values changed, s
 """
 
 import datetime as dt
+import hashlib
+import json
 import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import ValidationError
@@ -30,6 +34,9 @@ CLEAN_OPTIONS = {"validate_unique": False, "validate_constraints": False}
 # Text no database here can store: PostgreSQL refuses NUL (SQLite takes it, so the rule is the same on both),
 # and a lone UTF-16 surrogate (JSON's "\ud800") is not a character, so no driver can encode it.
 UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+# Part of every feed item's digest: raise it when the same item should now give different meetings (a new
+# rule in a reader or here), so the next import reads every item again instead of passing over known ones.
+DIGEST_VERSION = 1
 
 
 class FeedError(Exception):
@@ -111,6 +118,87 @@ class Record:
     regions: list = field(default_factory=list)
     updated: dt.datetime | None = None
     slug_hint: str = ""
+    digest: str = ""  # "<item digest>/<records the item gave>" when its item was read without a warning
+
+
+@dataclass
+class Known:
+    """A feed item whose meetings the last import wrote from these very bytes, without a warning or rejection.
+
+    The import passes over it without reading it; `expand()` reads it after all (its Records or a Rejection)
+    when the import needs them: one of its meetings changed since, or a record read now shares its key or venue.
+    """
+
+    position: int
+    digest: str
+    count: int  # the records (meetings) it gave
+    expand: Callable
+
+
+class KnownItems:
+    """The digests a source's meetings were written from: which items of its feed need not be read again."""
+
+    def __init__(self, stored, *, salt):
+        self.salt = salt
+        # Only an item all of whose meetings still hold its digest is known (each of them as the import left it).
+        self.complete = {}
+        for value, count in Counter(stored).items():
+            digest, _, total = value.partition("/")
+            if total.isdecimal() and int(total) == count:
+                self.complete[digest] = count
+        self.claimed = set()
+
+    @classmethod
+    def of_source(cls, source, *, format, program, parent_region):
+        """The known items of a source, for a feed in this format imported into this program and region."""
+        type_map = sorted(MeetingType.objects.values_list("code", "pk"))
+        region = parent_region.pk if parent_region else None
+        salt = json.dumps([DIGEST_VERSION, format, program.pk, region, type_map, places.version()])
+        stored = Meeting.objects.filter(source=source).exclude(source_digest="")
+        stored = stored.values_list("source_digest", flat=True)
+        return cls(stored, salt=salt)
+
+    def digest(self, item):
+        """The digest of one item as parsed (a JSON object or a CSV row) with what else decides its meetings."""
+        try:
+            text = json.dumps(item, sort_keys=True, default=str)  # ASCII: lone surrogates are escaped, not lost
+        except (TypeError, ValueError, RecursionError):
+            return ""
+        return hashlib.sha256(f"{self.salt}\n{text}".encode()).hexdigest()
+
+    def claim(self, digest):
+        """Whether an item with this digest is known and is its first in this feed (a repeat is read, and refused)."""
+        if digest not in self.complete or digest in self.claimed:
+            return False
+        self.claimed.add(digest)
+        return True
+
+
+def _stamped(items, digest, warnings, warned_before):
+    """Records of one item with the item's digest, when it gave no Rejection and no warning."""
+    if digest and len(warnings) == warned_before and all(isinstance(item, Record) for item in items):
+        for record in items:
+            record.digest = f"{digest}/{len(items)}"
+    return items
+
+
+def read_items(items, *, read, known, warnings):
+    """Records and Rejections of (position, item) pairs, read by `read(item, position)` into a list of them.
+
+    With `known` (KnownItems), an item the last import wrote from the same bytes is not read: a Known stands for it.
+    """
+    for position, item in items:
+        digest = known.digest(item) if known is not None else ""
+        if digest and known.claim(digest):
+
+            def expand(item=item, position=position, digest=digest):
+                warned_before = len(warnings)
+                return _stamped(read(item, position), digest, warnings, warned_before)
+
+            yield Known(position, digest, known.complete[digest], expand)
+            continue
+        warned_before = len(warnings)
+        yield from _stamped(read(item, position), digest, warnings, warned_before)
 
 
 COUNTRY_CODES = {
@@ -321,6 +409,18 @@ def _venue_key(address, name):
     return (_norm_address(address), " ".join(name.casefold().split()))
 
 
+def _venue_name(place, address):
+    return (place.name or address.split(",")[0]).strip()[:200]
+
+
+def _record_venue_key(record):
+    """The venue key a record's place would have (whether or not it needs a venue), or None."""
+    if record.place is None:
+        return None
+    address = record.place.full_address()
+    return _venue_key(address, _venue_name(record.place, address))
+
+
 class _Writer:
     """State of one import run: what the source has, caches, and the writes deferred to finish().
 
@@ -330,19 +430,25 @@ class _Writer:
 
     def __init__(self, *, source, program, parent_region, report):
         self.source, self.program, self.parent_region, self.report = source, program, parent_region, report
-        self.existing = {m.external_key: m for m in Meeting.objects.filter(source=source).select_related("location")}
-        self.type_ids = dict(MeetingType.objects.values_list("code", "pk"))
-        self.existing_types = {}
-        through = Meeting.types.through
-        for meeting_id, type_id in through.objects.filter(meeting__source=source).values_list(
-            "meeting_id", "meetingtype_id"
+        # What the source has, in a few columns: whole rows are read only for the records read again (load).
+        self.rows = {}  # external key -> (pk, status, source digest, location id)
+        self.keys_by_digest = defaultdict(list)
+        for pk, key, status, digest, location_id in Meeting.objects.filter(source=source).values_list(
+            "pk", "external_key", "status", "source_digest", "location_id"
         ):
-            self.existing_types.setdefault(meeting_id, set()).add(type_id)
-        self.locations = {}
-        for meeting in self.existing.values():
-            if meeting.location is not None:
-                location = meeting.location
-                self.locations.setdefault(_venue_key(location.formatted_address, location.name), location)
+            self.rows[key] = (pk, status, digest, location_id)
+            if digest:
+                self.keys_by_digest[digest.partition("/")[0]].append(key)
+        self.existing, self.existing_types = {}, {}
+        self.type_ids = dict(MeetingType.objects.values_list("code", "pk"))
+        self.location_by_pk = Location.objects.in_bulk({row[3] for row in self.rows.values() if row[3] is not None})
+        self.locations, self.venue_of = {}, {}  # venue key -> Location; location id -> venue key
+        for _, _, _, location_id in self.rows.values():
+            if location_id is not None:
+                location = self.location_by_pk[location_id]
+                key = _venue_key(location.formatted_address, location.name)
+                self.locations.setdefault(key, location)
+                self.venue_of[location_id] = key
         self.location_values = {}  # address -> the values the first record at it gave (first one wins)
         # Slugs in use and the program's groups are read for what this feed needs (preload), not whole: with
         # hundreds of sources, reading every slug and group of the directory for each one made a sync quadratic.
@@ -353,7 +459,48 @@ class _Writer:
         self.seen = set()
         self.new_locations, self.changed_locations, self.new_groups = [], [], []
         self.pending = []  # (record, meeting, type ids, created) checked in finish()
+        self.unchanged_meetings = []  # (record, meeting) read again and found as they are, for their digests
         self.change_reason = f"Import from {source}"
+
+    def settle_known(self, items):
+        """The items with each Known item that must be read after all replaced, in place, by its records.
+
+        A known item is read when one of its meetings changed since (fewer of them hold its digest), when an
+        item before it claims one of its keys (it is then refused as a repeat, as it would have been), or when
+        a record read now uses one of its venues (the first record at a venue decides the venue's details).
+        """
+        while True:
+            touched = {_record_venue_key(item) for item in items if isinstance(item, Record)}
+            claimed, settled, expanded = set(), [], False
+            for item in items:
+                if isinstance(item, Known):
+                    keys = self.keys_by_digest.get(item.digest, [])
+                    venues = {self.venue_of.get(self.rows[key][3]) for key in keys} - {None}
+                    if len(keys) != item.count or claimed.intersection(keys) or venues & touched:
+                        settled.extend(item.expand())
+                        expanded = True
+                        continue
+                    claimed.update(keys)
+                else:
+                    claimed.add(item.external_key if isinstance(item, Record) else item.key)
+                settled.append(item)
+            items = settled
+            if not expanded:
+                return items
+
+    def load(self, records):
+        """Read whole the meetings (and their types) of the records that are read again, in a few queries."""
+        pks = [self.rows[r.external_key][0] for r in records if r.external_key in self.rows]
+        for chunk in _chunks(pks, 2000):
+            for meeting in Meeting.objects.filter(pk__in=chunk):
+                if meeting.location_id is not None:
+                    meeting.location = self.location_by_pk[meeting.location_id]
+                self.existing[meeting.external_key] = meeting
+            through = Meeting.types.through
+            for meeting_id, type_id in through.objects.filter(meeting_id__in=chunk).values_list(
+                "meeting_id", "meetingtype_id"
+            ):
+                self.existing_types.setdefault(meeting_id, set()).add(type_id)
 
     # -- lookups -------------------------------------------------------------------------------------------
 
@@ -425,7 +572,7 @@ class _Writer:
     def location_for(self, record, zone):
         place = record.place
         address = place.full_address()
-        name = (place.name or address.split(",")[0]).strip()[:200]
+        name = _venue_name(place, address)
         # A venue is its address and its name: two records at one address naming different venues (a church
         # and its school) are two venues, so one record's name (or typo) never renames the other's venue.
         key = _venue_key(address, name)
@@ -480,7 +627,7 @@ class _Writer:
         hints = {
             slugify(r.slug_hint or r.external_key)[:200] or "meeting"
             for r in records
-            if r.external_key not in self.existing
+            if r.external_key not in self.rows
         }
         for chunk in _chunks(sorted(hints), 2000):
             taken = set(Meeting.objects.filter(slug__in=chunk).values_list("slug", flat=True))
@@ -570,6 +717,7 @@ class _Writer:
             )
             if same:
                 self.report.unchanged += 1
+                self.unchanged_meetings.append((record, meeting))
                 return
             created = False
         else:
@@ -589,7 +737,7 @@ class _Writer:
         bulk_create_with_history(
             self.new_locations, Location, batch_size=500, default_change_reason=self.change_reason
         )
-        new, stamps, used_locations, used_groups = [], [], set(), set()
+        checked = []
         for record, meeting, type_ids, created in self.pending:
             # Venues and groups now have ids: assigning again copies them into location_id and group_id.
             meeting.location, meeting.group = meeting.location, meeting.group
@@ -600,6 +748,13 @@ class _Writer:
                 if not created:
                     meeting.refresh_from_db()
                 continue
+            checked.append((record, meeting, type_ids, created))
+        # An item with a warning or a rejected record keeps no digest, so it is read (and reported) every time.
+        warned = {item.position for item in (*self.report.rejected, *self.report.warnings)}
+        self.write_digests(warned)
+        new, stamps, used_locations, used_groups = [], [], set(), set()
+        for record, meeting, type_ids, created in checked:
+            meeting.source_digest = "" if record.position in warned else record.digest
             used_locations.add(meeting.location_id)
             used_groups.add(meeting.group_id)
             if record.updated is not None:
@@ -609,6 +764,7 @@ class _Writer:
                 self.report.created.append(record.external_key)
                 continue
             meeting._change_reason = self.change_reason
+            meeting.keep_source_digest = True
             meeting.save()
             if self.existing_types.get(meeting.pk, set()) != type_ids:
                 meeting.types.set(type_ids)
@@ -637,11 +793,24 @@ class _Writer:
         meetings_history_bulk_create([meeting for meeting, _ in new], reason=self.change_reason)
         return len(self.report.created) + len(self.report.updated)
 
+    def write_digests(self, warned):
+        """Give meetings read again and found unchanged their item's digest (the first import after this field
+        came, or an item changed only in what no meeting shows), so the next import can pass over them."""
+        stale = []
+        for record, meeting in self.unchanged_meetings:
+            digest = "" if record.position in warned else record.digest
+            if meeting.source_digest != digest:
+                meeting.source_digest = digest
+                stale.append(meeting)
+        # Not a change anyone sees (the digest is not in the history): no history row, no "updated" stamp.
+        Meeting.objects.bulk_update(stale, ["source_digest"], batch_size=250)
+
     def drop_unused(self, used_locations, used_groups):
         """Keep no venue, group or region made (or venue change made) only for meetings that were then rejected."""
         for location in self.changed_locations:
             if location.pk in used_locations:
                 location._change_reason = self.change_reason
+                location.keep_source_digest = True
                 location.save()
         kept_locations = [x for x in [*self.new_locations, *self.changed_locations] if x.pk in used_locations]
         parents = {region.pk: region.parent_id for region in self.new_regions}
@@ -668,11 +837,12 @@ class _Writer:
 
     def deactivate_missing(self):
         gone = [
-            meeting
-            for key, meeting in self.existing.items()
-            if key not in self.seen and meeting.status != Status.INACTIVE
+            pk for key, (pk, status, _, _) in self.rows.items() if key not in self.seen and status != Status.INACTIVE
         ]
-        for meeting in gone:
+        meetings = {}
+        for chunk in _chunks(gone, 2000):
+            meetings.update(Meeting.objects.in_bulk(chunk))
+        for meeting in (meetings[pk] for pk in gone):
             meeting.status = Status.INACTIVE
             meeting._change_reason = f"{self.change_reason}: no longer in the feed"
             meeting.save(update_fields=["status", "updated"])
@@ -693,8 +863,17 @@ def meetings_import(*, source, program, records, dry_run=False, parent_region=No
         return report
     with transaction.atomic():
         writer = _Writer(source=source, program=program, parent_region=parent_region, report=report)
-        writer.preload([item for item in items if isinstance(item, Record)])
+        items = writer.settle_known(items)
+        records = [item for item in items if isinstance(item, Record)]
+        writer.load(records)
+        writer.preload(records)
         for item in items:
+            if isinstance(item, Known):
+                # Written from these very bytes last time and untouched since: nothing to read, compare or write.
+                keys = writer.keys_by_digest[item.digest]
+                writer.seen.update(keys)
+                report.unchanged += len(keys)
+                continue
             if isinstance(item, Rejection):
                 report.rejected.append(item)
                 # A record we could not read still exists at the source: do not retire its meeting.

@@ -19,6 +19,7 @@ from interop.importing import (
     Rejection,
     padded_postal_code,
     parse_updated,
+    read_items,
     usable_point,
 )
 from meetings.models import Attendance, MeetingType, Region, Status, meeting_path
@@ -399,8 +400,10 @@ def _unnamed(place, day, start):
     return UNNAMED.format(location=where, day=WEEKDAY_NAMES[day], time=start.strftime("%H:%M"))[:200]
 
 
-def records_from_bytes(data, *, warnings=None):
-    """Records and Rejections of a Meeting Guide feed, one item at a time; FeedError if it is not a feed at all."""
+def records_from_bytes(data, *, warnings=None, known=None):
+    """Records and Rejections of a Meeting Guide feed, one item at a time; FeedError if it is not a feed at all.
+
+    With `known` (importing.KnownItems), an item imported before from the same bytes comes as a Known, unread."""
     text = feed_text(data)
     start = json_array_start(text)
     if start is None:
@@ -409,12 +412,16 @@ def records_from_bytes(data, *, warnings=None):
     to_ours, _ = type_maps()
     by_name = type_names(to_ours)
     warnings = [] if warnings is None else warnings
-    for position, item in enumerate(json_array_items(text, start), start=1):
+
+    def read(item, position):
         try:
-            yield from item_records(item, position, to_ours=to_ours, warnings=warnings, by_name=by_name)
+            return item_records(item, position, to_ours=to_ours, warnings=warnings, by_name=by_name)
         except RecordError as error:
             slug = item.get("slug") if isinstance(item, dict) else ""
-            yield Rejection(position, str(slug)[:80] if isinstance(slug, (str, int)) else "", str(error))
+            return [Rejection(position, str(slug)[:80] if isinstance(slug, (str, int)) else "", str(error))]
+
+    items = enumerate(json_array_items(text, start), start=1)
+    yield from read_items(items, read=read, known=known, warnings=warnings)
 
 
 # -- writing -------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from interop import bmlt, health, meeting_guide, tsml_csv
 from interop.fetching import WEB_SCHEMES, Response, SourceError, fetch_url, read_source
-from interop.importing import FeedError, ImportReport, meetings_import, printable
+from interop.importing import FeedError, ImportReport, Known, KnownItems, meetings_import, printable
 from interop.models import SourceRun
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,9 @@ def _unexpected(source, dry_run):
 
 def capped(records, limit):
     """The parsed items (records and rejections), refusing the feed as soon as it has more than `limit`."""
-    for count, item in enumerate(records, start=1):
+    count = 0
+    for item in records:
+        count += item.count if isinstance(item, Known) else 1
         if count > limit:
             # Raised while parsing, so the rest of the feed is never read, let alone expanded into meetings.
             raise FeedError(
@@ -50,11 +52,15 @@ def capped(records, limit):
 
 
 def feed_import(*, data, format, source, program, parent_region=None, dry_run=False):
-    """Parse bytes in a format and import them; a feed that cannot be read changes nothing."""
+    """Parse bytes in a format and import them; a feed that cannot be read changes nothing.
+
+    Items imported before from the same bytes are passed over unread (importing.KnownItems)."""
     warnings = []
     try:
+        known = KnownItems.of_source(source, format=format, program=program, parent_region=parent_region)
         try:
-            records = list(capped(PARSERS[format](data, warnings=warnings), settings.IMPORT_MAX_RECORDS))
+            parsed = PARSERS[format](data, warnings=warnings, known=known)
+            records = list(capped(parsed, settings.IMPORT_MAX_RECORDS))
         except FeedError as error:
             return ImportReport(source=source, dry_run=dry_run, error=str(error))
         report = meetings_import(

@@ -19,6 +19,7 @@ from interop.importing import (
     RecordError,
     Rejection,
     parse_updated,
+    read_items,
 )
 from interop.meeting_guide import region_names, spec_codes
 from meetings.models import MeetingType, Region, Status, Weekday
@@ -161,7 +162,7 @@ def _rows(text):
         raise FeedError(f"The file is not a readable CSV: {error}.") from None
 
 
-def records_from_bytes(data, *, warnings=None):
+def records_from_bytes(data, *, warnings=None, known=None):
     """Records and Rejections of a TSML CSV, row by row; FeedError if it is not such a CSV."""
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
@@ -184,15 +185,20 @@ def records_from_bytes(data, *, warnings=None):
         )
     lookup = _type_lookup()
     warnings = [] if warnings is None else warnings
-    # Position counts spreadsheet rows (the header is row 1), which is what a volunteer sees.
-    for position, cells in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        row = {column: _unformula(cell.strip()) for column, cell in zip(header, cells, strict=False)}
+
+    def read(row, position):
         try:
-            yield from _row_records(row, position, lookup=lookup, warnings=warnings)
+            return list(_row_records(row, position, lookup=lookup, warnings=warnings))
         except RecordError as error:
-            yield Rejection(position, row.get("slug", "")[:80], str(error))
+            return [Rejection(position, row.get("slug", "")[:80], str(error))]
+
+    # Position counts spreadsheet rows (the header is row 1), which is what a volunteer sees.
+    items = (
+        (position, {column: _unformula(cell.strip()) for column, cell in zip(header, cells, strict=False)})
+        for position, cells in enumerate(rows, start=2)
+        if any(cell.strip() for cell in cells)
+    )
+    yield from read_items(items, read=read, known=known, warnings=warnings)
 
 
 def meeting_rows(meetings):

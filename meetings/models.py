@@ -194,7 +194,11 @@ class Location(models.Model):
     def save(self, *args, **kwargs):
         if not self.formatted_address:
             self.formatted_address = self.build_formatted_address()
+        keep_digests = self.__dict__.pop("keep_source_digest", False)
         super().save(*args, **kwargs)
+        if not keep_digests:
+            # A venue edited by hand: its meetings are compared with their feeds again at the next import.
+            self.meetings.exclude(source_digest="").update(source_digest="")
 
     def build_formatted_address(self):
         state_zip = " ".join(part for part in (self.state, self.postal_code) if part)
@@ -398,6 +402,10 @@ class Meeting(models.Model):
     )
     source = models.CharField(max_length=100, blank=True, help_text="Where this listing came from.")
     external_key = models.CharField(max_length=200, blank=True, help_text="The meeting's id in its source.")
+    # "<sha256 of the feed item>/<meetings the item gave>" as the last import wrote this row from it (not in its
+    # history). A re-import passes over an item with the same digest without reading it (interop.importing);
+    # any other save, and any edit of its venue or group, empties it, so the next import compares the row again.
+    source_digest = models.CharField(max_length=80, blank=True, default="", editable=False)
     duplicate_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -421,7 +429,8 @@ class Meeting(models.Model):
     )
     # Every change by a person, an import that saves one by one or an applied change request; bulk_create skips it.
     history = HistoricalRecords(
-        m2m_fields=[types], excluded_fields=["utc_start", "utc_offset", "duration_minutes", "type_ids"]
+        m2m_fields=[types],
+        excluded_fields=["utc_start", "utc_offset", "duration_minutes", "type_ids", "source_digest"],
     )
 
     objects = MeetingManager()
@@ -536,6 +545,11 @@ class Meeting(models.Model):
         self.duration_minutes = duration_minutes(self.start_time, self.end_time)
 
     def save(self, *args, update_fields=None, **kwargs):
+        if not self.__dict__.pop("keep_source_digest", False):
+            # Someone other than the import changed the row: it may no longer be what the feed item gave.
+            self.source_digest = ""
+            if update_fields is not None:
+                update_fields = {*update_fields, "source_digest"}
         if update_fields is None or self.CLOCK_INPUTS & set(update_fields):
             self.set_clock(ZoneOffset.offsets_for([self.timezone])[self.timezone])
             if update_fields is not None:
@@ -607,5 +621,17 @@ def _forget_deleted_type(sender, instance, **kwargs):
     Meeting.objects.filter(has_type(instance.pk)).sync_type_ids()
 
 
+def _forget_source_digests(sender, instance, **kwargs):
+    """A group or region deleted (its meetings' or venues' link set to null, which no save() sees): the
+    meetings that named it are compared with their feeds again, so an import puts the link back."""
+    if sender is Region:
+        meetings = Meeting.objects.filter(location__region=instance)
+    else:
+        meetings = Meeting.objects.filter(group=instance)
+    meetings.exclude(source_digest="").update(source_digest="")
+
+
 models.signals.m2m_changed.connect(_keep_type_ids, sender=Meeting.types.through, dispatch_uid="meeting-type-ids")
 models.signals.post_delete.connect(_forget_deleted_type, sender=MeetingType, dispatch_uid="meeting-type-ids-delete")
+models.signals.pre_delete.connect(_forget_source_digests, sender=Region, dispatch_uid="meeting-digests-region")
+models.signals.pre_delete.connect(_forget_source_digests, sender="groups.Group", dispatch_uid="meeting-digests-group")

@@ -168,7 +168,7 @@ def test_it_records_every_failing_source_and_refreshes_the_others(source, aa, ht
         name="B bug", slug="b-bug", url=f"{http_server.url}/feed.json", program=aa, format="bmlt"
     )
 
-    def broken(data, *, warnings):
+    def broken(data, *, warnings, known=None):
         raise RuntimeError("a bug nobody foresaw")
         yield
 
@@ -216,7 +216,7 @@ def test_it_shows_an_import_page_error_instead_of_failing(admin_client, aa, body
 def test_it_shows_a_sentence_on_the_import_page_when_something_unforeseen_breaks(admin_client, aa, monkeypatch):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    def broken(data, *, warnings):
+    def broken(data, *, warnings, known=None):
         raise RuntimeError("a bug nobody foresaw")
         yield
 

@@ -263,7 +263,7 @@ def test_it_rejects_a_record_with_a_lone_surrogate_and_keeps_the_rest(aa, listed
 
 
 def test_it_reports_an_unexpected_error_in_a_sentence_and_logs_the_traceback(aa, listed, monkeypatch, caplog):
-    def broken(data, *, warnings):
+    def broken(data, *, warnings, known=None):
         raise RuntimeError("a bug nobody foresaw")
         yield
 
