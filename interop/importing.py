@@ -752,7 +752,10 @@ class _Writer:
         # An item with a warning or a rejected record keeps no digest, so it is read (and reported) every time.
         warned = {item.position for item in (*self.report.rejected, *self.report.warnings)}
         self.write_digests(warned)
-        new, stamps, used_locations, used_groups = [], [], set(), set()
+        new, stamps, used_groups = [], [], set()
+        # A venue the feed changed is saved when a meeting kept uses it, changed or not (a moved venue whose
+        # meetings are as they were was left unsaved before, and would now never be read again).
+        used_locations = {meeting.location_id for _, meeting in self.unchanged_meetings}
         for record, meeting, type_ids, created in checked:
             meeting.source_digest = "" if record.position in warned else record.digest
             used_locations.add(meeting.location_id)

@@ -511,6 +511,10 @@ class Meeting(models.Model):
             models.Index(fields=["attendance", "weekday", "start_time"], name="meeting_attendance_day_idx"),
             # A program's meeting list.
             models.Index(fields=["program", "weekday", "start_time"], name="meeting_program_day_idx"),
+            # A source's meetings, read by every sync of it (its digests, its rows, its count): the unique
+            # (source, external_key) index is partial (keys not empty), so PostgreSQL cannot use it for these,
+            # and read the whole table once per source instead.
+            models.Index(fields=["source", "status"], name="meeting_source_status_idx"),
         ]
 
     def __str__(self):

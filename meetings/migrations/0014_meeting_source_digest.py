@@ -19,5 +19,9 @@ class Migration(migrations.Migration):
             name="source_digest",
             field=models.CharField(blank=True, default="", editable=False, max_length=80),
         ),
+        migrations.AddIndex(
+            model_name="meeting",
+            index=models.Index(fields=["source", "status"], name="meeting_source_status_idx"),
+        ),
         migrations.RunPython(meeting_text_triggers, migrations.RunPython.noop),
     ]
