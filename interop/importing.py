@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -37,6 +38,32 @@ UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 # Part of every feed item's digest: raise it when the same item should now give different meetings (a new
 # rule in a reader or here), so the next import reads every item again instead of passing over known ones.
 DIGEST_VERSION = 1
+
+
+# What an import may change on a meeting it had (apply()'s values, the venue, the group, the clock, the digest).
+CHANGED_FIELDS = [
+    "program",
+    "name",
+    "attendance",
+    "weekday",
+    "start_time",
+    "end_time",
+    "timezone",
+    "conference_url",
+    "conference_url_notes",
+    "conference_phone",
+    "conference_phone_notes",
+    "notes",
+    "status",
+    "join_on_request",
+    "location",
+    "group",
+    "utc_start",
+    "utc_offset",
+    "duration_minutes",
+    "updated",
+    "source_digest",
+]
 
 
 class FeedError(Exception):
@@ -752,7 +779,7 @@ class _Writer:
         # An item with a warning or a rejected record keeps no digest, so it is read (and reported) every time.
         warned = {item.position for item in (*self.report.rejected, *self.report.warnings)}
         self.write_digests(warned)
-        new, stamps, used_groups = [], [], set()
+        new, changed, stamps, used_groups = [], [], [], set()
         # A venue the feed changed is saved when a meeting kept uses it, changed or not (a moved venue whose
         # meetings are as they were was left unsaved before, and would now never be read again).
         used_locations = {meeting.location_id for _, meeting in self.unchanged_meetings}
@@ -766,13 +793,10 @@ class _Writer:
                 new.append((meeting, type_ids))
                 self.report.created.append(record.external_key)
                 continue
-            meeting._change_reason = self.change_reason
-            meeting.keep_source_digest = True
-            meeting.save()
-            if self.existing_types.get(meeting.pk, set()) != type_ids:
-                meeting.types.set(type_ids)
+            changed.append((meeting, type_ids))
             self.report.updated.append(record.external_key)
         self.drop_unused(used_locations, used_groups)
+        self.write_changed(changed)
         # One INSERT per batch instead of one per meeting; the history rows are written in bulk as well.
         Meeting.objects.set_clocks([meeting for meeting, _ in new])
         for meeting, type_ids in new:
@@ -794,7 +818,22 @@ class _Writer:
             meeting.updated = stamp
         # Each new meeting's first version, once its types are linked: it must hold them (meetings.history).
         meetings_history_bulk_create([meeting for meeting, _ in new], reason=self.change_reason)
+        # And each changed meeting's new version ("~"), with its types as they now are.
+        meetings_history_bulk_create([meeting for meeting, _ in changed], reason=self.change_reason, update=True)
         return len(self.report.created) + len(self.report.updated)
+
+    def write_changed(self, changed):
+        """Write changed meetings in a few statements: save() one by one cost six statements per meeting (its
+        update, its zone's offset, its history row and the history's types), most of a small re-sync's time."""
+        meetings = [meeting for meeting, _ in changed]
+        Meeting.objects.set_clocks(meetings)
+        now = timezone.now()
+        for meeting in meetings:
+            meeting.updated = now  # what save() (auto_now) would set; a feed's own stamp replaces it after
+        Meeting.objects.bulk_update(meetings, CHANGED_FIELDS, batch_size=100)
+        for meeting, type_ids in changed:
+            if self.existing_types.get(meeting.pk, set()) != type_ids:
+                meeting.types.set(type_ids)  # keeps type_ids in step (meetings.models._keep_type_ids)
 
     def write_digests(self, warned):
         """Give meetings read again and found unchanged their item's digest (the first import after this field
