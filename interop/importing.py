@@ -40,32 +40,6 @@ UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 DIGEST_VERSION = 1
 
 
-# What an import may change on a meeting it had (apply()'s values, the venue, the group, the clock, the digest).
-CHANGED_FIELDS = [
-    "program",
-    "name",
-    "attendance",
-    "weekday",
-    "start_time",
-    "end_time",
-    "timezone",
-    "conference_url",
-    "conference_url_notes",
-    "conference_phone",
-    "conference_phone_notes",
-    "notes",
-    "status",
-    "join_on_request",
-    "location",
-    "group",
-    "utc_start",
-    "utc_offset",
-    "duration_minutes",
-    "updated",
-    "source_digest",
-]
-
-
 class FeedError(Exception):
     """The feed as a whole cannot be read (not JSON, not CSV, wrong shape); nothing is changed."""
 
@@ -487,6 +461,7 @@ class _Writer:
         self.new_locations, self.changed_locations, self.new_groups = [], [], []
         self.pending = []  # (record, meeting, type ids, created) checked in finish()
         self.unchanged_meetings = []  # (record, meeting) read again and found as they are, for their digests
+        self.changed_fields = {}  # meeting id -> names of the fields apply() changed
         self.change_reason = f"Import from {source}"
 
     def settle_known(self, items):
@@ -734,18 +709,12 @@ class _Writer:
         type_ids = {self.type_ids[code] for code in codes if code in self.type_ids}
         meeting = self.existing.get(record.external_key)
         if meeting is not None:
-            same = (
-                all(getattr(meeting, name) == value for name, value in values.items())
-                and meeting.location_id == (location.pk if location is not None else None)
-                and (location is None or location.pk is not None)
-                and meeting.group_id == (group.pk if group is not None else None)
-                and (group is None or group.pk is not None)
-                and self.existing_types.get(meeting.pk, set()) == type_ids
-            )
-            if same:
+            changes = _changed_fields(meeting, values, location, group)
+            if not changes and self.existing_types.get(meeting.pk, set()) == type_ids:
                 self.report.unchanged += 1
                 self.unchanged_meetings.append((record, meeting))
                 return
+            self.changed_fields[meeting.pk] = changes
             created = False
         else:
             meeting = Meeting(source=self.source, external_key=record.external_key)
@@ -787,13 +756,13 @@ class _Writer:
             meeting.source_digest = "" if record.position in warned else record.digest
             used_locations.add(meeting.location_id)
             used_groups.add(meeting.group_id)
-            if record.updated is not None:
-                stamps.append((meeting, record.updated))
             if created:
+                if record.updated is not None:
+                    stamps.append((meeting, record.updated))
                 new.append((meeting, type_ids))
                 self.report.created.append(record.external_key)
                 continue
-            changed.append((meeting, type_ids))
+            changed.append((meeting, type_ids, record.updated))
             self.report.updated.append(record.external_key)
         self.drop_unused(used_locations, used_groups)
         self.write_changed(changed)
@@ -819,19 +788,26 @@ class _Writer:
         # Each new meeting's first version, once its types are linked: it must hold them (meetings.history).
         meetings_history_bulk_create([meeting for meeting, _ in new], reason=self.change_reason)
         # And each changed meeting's new version ("~"), with its types as they now are.
-        meetings_history_bulk_create([meeting for meeting, _ in changed], reason=self.change_reason, update=True)
+        meetings_history_bulk_create([meeting for meeting, _, _ in changed], reason=self.change_reason, update=True)
         return len(self.report.created) + len(self.report.updated)
 
     def write_changed(self, changed):
-        """Write changed meetings in a few statements: save() one by one cost six statements per meeting (its
-        update, its zone's offset, its history row and the history's types), most of a small re-sync's time."""
-        meetings = [meeting for meeting, _ in changed]
-        Meeting.objects.set_clocks(meetings)
+        """Write changed meetings in a few statements, each only the fields that changed: save() one by one cost
+        six statements per meeting (its update, its zone's offset, its history row and the history's types)."""
+        Meeting.objects.set_clocks([meeting for meeting, _, _ in changed])
         now = timezone.now()
-        for meeting in meetings:
-            meeting.updated = now  # what save() (auto_now) would set; a feed's own stamp replaces it after
-        Meeting.objects.bulk_update(meetings, CHANGED_FIELDS, batch_size=100)
-        for meeting, type_ids in changed:
+        groups = defaultdict(list)
+        for meeting, _, stamp in changed:
+            # save() would set "updated" to now (auto_now); the feed's own stamp is kept when it gives one.
+            meeting.updated = stamp or now
+            fields = self.changed_fields[meeting.pk] | {"updated", "source_digest"}
+            if fields & Meeting.CLOCK_INPUTS:
+                fields |= {"utc_start", "utc_offset", "duration_minutes"}
+            groups[frozenset(fields)].append(meeting)
+        # bulk_update writes a CASE per field over its rows: only the changed fields keep it small.
+        for fields, meetings in groups.items():
+            Meeting.objects.bulk_update(meetings, sorted(fields), batch_size=100)
+        for meeting, type_ids, _ in changed:
             if self.existing_types.get(meeting.pk, set()) != type_ids:
                 meeting.types.set(type_ids)  # keeps type_ids in step (meetings.models._keep_type_ids)
 
@@ -889,6 +865,21 @@ class _Writer:
             meeting._change_reason = f"{self.change_reason}: no longer in the feed"
             meeting.save(update_fields=["status", "updated"])
             self.report.deactivated.append(meeting.external_key)
+
+
+def _changed_fields(meeting, values, location, group):
+    """The names of a meeting's fields that differ from what its record gives (a venue or group not yet written
+    differs too)."""
+    changed = {
+        "program" if name == "program_id" else name
+        for name, value in values.items()
+        if getattr(meeting, name) != value
+    }
+    if location is not None and location.pk is None or meeting.location_id != (location.pk if location else None):
+        changed.add("location")
+    if group is not None and group.pk is None or meeting.group_id != (group.pk if group else None):
+        changed.add("group")
+    return changed
 
 
 def _chunks(items, size):

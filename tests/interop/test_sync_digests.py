@@ -278,3 +278,23 @@ def test_a_real_feed_imported_again_is_not_read_again(request, applied, name, fo
     assert len(applied) < read_first or warned
     digests = Meeting.objects.exclude(source_digest="").count()
     assert digests >= Meeting.objects.count() - len(warned) * 7
+
+
+def test_a_changed_meeting_keeps_the_feeds_updated_stamp_or_gets_the_time_of_the_import(aa):
+    run(aa, [item(1, updated="2026-01-02 03:04:05"), item(2)])
+    before = Meeting.objects.get(external_key="m2").updated
+
+    run(aa, [item(1, updated="2026-03-04 05:06:07", notes="New."), item(2, notes="New.")])
+
+    assert Meeting.objects.get(external_key="m1").updated.isoformat() == "2026-03-04T05:06:07+00:00"
+    assert Meeting.objects.get(external_key="m2").updated > before
+    assert Meeting.objects.get(external_key="m1").history.first().history_type == "~"
+
+
+def test_a_changed_time_moves_the_meetings_clock(aa):
+    run(aa, [item(1)])
+    start = Meeting.objects.get().utc_start
+
+    run(aa, [item(1, time="20:00")])
+
+    assert Meeting.objects.get().utc_start == start + 60
