@@ -197,7 +197,9 @@ class Location(models.Model):
         keep_digests = self.__dict__.pop("keep_source_digest", False)
         super().save(*args, **kwargs)
         if not keep_digests:
-            # A venue edited by hand: its meetings are compared with their feeds again at the next import.
+            # A venue changed outside an import: its imported meetings are compared with their feeds again at the
+            # next import, which decides as before what a changed venue means for them (the import puts a venue
+            # it owns back; a venue renamed by a volunteer is no longer the feed's venue, so the feed's is made).
             self.meetings.exclude(source_digest="").update(source_digest="")
 
     def build_formatted_address(self):

@@ -298,3 +298,19 @@ def test_a_changed_time_moves_the_meetings_clock(aa):
     run(aa, [item(1, time="20:00")])
 
     assert Meeting.objects.get().utc_start == start + 60
+
+
+def test_a_venue_a_volunteer_took_over_is_compared_again_as_before_the_digests(aa, applied):
+    feed = [item(1)]
+    run(aa, feed)
+    venue = Location.objects.get()
+    venue.name, venue.source = "Renamed by a volunteer", ""  # what the admin does on an edit
+    venue.save()
+    applied.clear()
+
+    run(aa, feed)
+
+    assert applied == ["m1"]
+    # The volunteer's venue is neither renamed nor moved; the feed's "Hall 1" is a venue of its own again.
+    assert Location.objects.get(pk=venue.pk).name == "Renamed by a volunteer"
+    assert Meeting.objects.get().location.name == "Hall 1"
