@@ -10,7 +10,7 @@ def meeting_text_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0013_duplicates_and_venue_owners"),
+        ("meetings", "0015_bmlt_order_index"),
     ]
 
     operations = [
