@@ -11,10 +11,11 @@ A Clock is those conditions at one moment; `MeetingQuerySet.in_progress()`, `.st
 `.current_or_starting_within()` and `.meeting_today()` are how the rest of the code uses it.
 """
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, reduce
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -119,15 +120,27 @@ class Clock:
 
     def in_progress(self):
         """Started within MAX_DURATION and not yet over (its end, or start + an hour)."""
+        return reduce(operator.or_, self.in_progress_parts())
+
+    def in_progress_parts(self):
+        """in_progress() as disjoint conditions, each reading one range of utc_start: two from Sunday 00:00
+        to 04:00 UTC, when the look back reaches into the end of the previous week.
+
+        Given one condition with the two ranges, PostgreSQL reads both from the table (a bitmap scan: 13 ms
+        for the first page of soonest first at 250,000 meetings); a UNION ALL of the parts reads each from
+        the covering index alone (5 ms). See search.paging.in_progress_by_name.
+        """
         now, lookback = self.minute, MAX_DURATION_MINUTES
         if now >= lookback:
-            condition = Q(utc_start__gt=now - lookback, utc_start__lte=now) & _not_over(now, 0)
+            ranges = [Q(utc_start__gt=now - lookback, utc_start__lte=now) & _not_over(now, 0)]
         else:
-            # The look back reaches past Sunday 00:00 UTC into the end of the previous week.
-            condition = Q(utc_start__lte=now) & _not_over(now, 0) | Q(
-                utc_start__gt=now - lookback + MINUTES_PER_WEEK
-            ) & _not_over(now, -MINUTES_PER_WEEK)
-        return self._with_wall_clocks(condition, lambda local_now, _later: in_progress_at(local_now))
+            ranges = [
+                Q(utc_start__lte=now) & _not_over(now, 0),
+                Q(utc_start__gt=now - lookback + MINUTES_PER_WEEK) & _not_over(now, -MINUTES_PER_WEEK),
+            ]
+        # The zones matched by their wall clocks join the first part; the others hold fresh zones only.
+        first = self._with_wall_clocks(ranges[0], lambda local_now, _later: in_progress_at(local_now))
+        return [first, *(self._fresh_only(condition) for condition in ranges[1:])]
 
     def current_or_upcoming(self, hours):
         """In progress now or starting within `hours`: one range of utc_start, the rest checked per row.
