@@ -269,7 +269,8 @@ class RowWriter:
     """
 
     def __init__(self, model, names, *, returning=True, now=None):
-        fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        # Generated columns (Meeting.utc_end) are the database's to fill.
+        fields = [field for field in model._meta.concrete_fields if not field.primary_key and not field.generated]
         by_name = {field.attname: field for field in fields}
         rest = [field for field in fields if field.attname not in names]
         now = now or timezone.now()

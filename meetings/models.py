@@ -371,6 +371,15 @@ class Meeting(models.Model):
     # arithmetic on the row, ((now + utc_offset) mod week) div day, instead of a list of zones per weekday.
     utc_offset = models.SmallIntegerField(default=0, editable=False)
     duration_minutes = models.PositiveSmallIntegerField(editable=False)
+    # Its end as a minute past the start of the week in UTC (past 10080 when it ends next week), kept by the
+    # database. In the clock index, "not over yet" (utc_end > now) is tested on the index's own entries: a
+    # search that must also read the table (a keyword in the notes) then reads only the meetings in progress,
+    # not every meeting of the last four hours (search.clock).
+    utc_end = models.GeneratedField(
+        expression=models.F("utc_start") + models.F("duration_minutes"),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     location = models.ForeignKey(
         Location,
         on_delete=models.PROTECT,
@@ -432,7 +441,7 @@ class Meeting(models.Model):
     # Every change by a person, an import that saves one by one or an applied change request; bulk_create skips it.
     history = HistoricalRecords(
         m2m_fields=[types],
-        excluded_fields=["utc_start", "utc_offset", "duration_minutes", "type_ids", "source_digest"],
+        excluded_fields=["utc_start", "utc_offset", "duration_minutes", "utc_end", "type_ids", "source_digest"],
     )
 
     objects = MeetingManager()
@@ -498,6 +507,7 @@ class Meeting(models.Model):
                     "duplicate_of",
                     # "Near a place or online" tests the venue by its id (MeetingQuerySet.near_or_online).
                     "location",
+                    "utc_end",
                 ],
                 condition=LISTED_CONDITION,
                 name="meeting_listed_clock_idx",

@@ -240,8 +240,9 @@ class Clock:
 
 
 def _not_over(now, shift):
-    """Not over yet (or not begun), where utc_start + shift is the start in the same week as now."""
-    return Q(utc_start__gt=now - shift - F("duration_minutes"))
+    """Not over yet (or not begun), where utc_start + shift is the start in the same week as now: a constant
+    the clock index compares with its own column (Meeting.utc_end)."""
+    return Q(utc_end__gt=now - shift)
 
 
 @lru_cache(maxsize=256)

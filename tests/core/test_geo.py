@@ -46,3 +46,16 @@ def test_its_box_holds_every_place_within_the_radius(centre, radius_km, place):
     meeting = make_meeting(location=make_location(latitude=place[0], longitude=place[1]))
     make_meeting(location=make_location(latitude=-centre[0], longitude=centre[1] / 2))  # far away
     assert list(Meeting.objects.filter(geo.box_q(*centre, radius_km))) == [meeting]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [*((a, b) for a, b, _km in CITY_PAIRS), ((10.0, 20.0), (-10.0, -160.0)), ((0.0, 0.0), (0.0, 0.0))],
+    ids=["new-york", "london", "sydney", "philadelphia", "antipodes", "same-point"],
+)
+def test_the_database_distance_is_the_python_one(a, b):
+    # Antipodes: rounding may put the haversine's root a hair above 1, where asin() fails without the clamp.
+    make_meeting(location=make_location(latitude=b[0], longitude=b[1]))
+    row = Meeting.objects.annotate(d=geo.distance_expression(*a)).values("d").get()
+    assert row["d"] == pytest.approx(geo.distance_km(*a, *b), rel=1e-9, abs=1e-9)

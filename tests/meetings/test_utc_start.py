@@ -30,6 +30,7 @@ def assert_clocks_match_recorded_offsets(meetings):
     for meeting in meetings:
         assert meeting.timezone in offsets, meeting.timezone
         assert meeting.utc_start == expected_utc_start(meeting, offsets), meeting.name
+        assert meeting.utc_end == meeting.utc_start + meeting.duration_minutes, meeting.name
 
 
 def test_saving_computes_the_utc_start_with_the_recorded_offset():
@@ -45,6 +46,17 @@ def test_a_start_late_on_saturday_wraps_to_the_start_of_the_week():
     meeting = make_meeting(timezone="America/Los_Angeles", weekday=6, start_time=time(20, 0), end_time=None)
     assert meeting.utc_start == 4 * 60  # Sunday 04:00 UTC
     assert meeting.duration_minutes == 60  # no end time: the hour Meeting Guide clients assume
+
+
+def test_the_database_keeps_the_end_with_the_start_through_any_update():
+    ZoneOffset.objects.create(timezone="America/New_York", minutes=-300)
+    meeting = make_meeting(weekday=6, start_time=time(22, 0), end_time=time(23, 30))
+    meeting.refresh_from_db()
+    # Saturday 22:00 at UTC-5 is Sunday 03:00 UTC; the end is a minute of the week all the same.
+    assert (meeting.utc_start, meeting.utc_end) == (180, 270)
+    Meeting.objects.filter(pk=meeting.pk).update(utc_start=10_070)  # as a zone's new offset does (recompute_clocks)
+    meeting.refresh_from_db()
+    assert meeting.utc_end == 10_160  # past the week's end: "not over" is compared a week later
 
 
 def test_a_meeting_past_midnight_lasts_until_the_next_day():

@@ -142,3 +142,13 @@ def test_postgresql_reads_each_range_of_meetings_in_progress_on_its_own(week_of_
     plan = plan_of(in_progress_by_name(listed, clock)[:25])
     assert "BitmapOr" not in plan, plan
     assert plan.count("meeting_listed_clock_idx") == 2, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_postgresql_tests_not_over_on_the_index_entries(week_of_meetings):
+    # A keyword in the notes makes the table's rows read: only those of meetings in progress, because whether
+    # a meeting is over is an index condition (utc_end > now), not a filter of the rows read.
+    clock = Clock.at(MOMENTS[6])
+    plan = plan_of(Meeting.objects.listed().filter(clock.in_progress(), notes__icontains="ramp"))
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "utc_end >" in index_condition, plan
