@@ -346,19 +346,28 @@ def world(django_db_setup, django_db_blocker):
 # Reading the database and the forms.
 
 
-# Every table but sessions (signing in writes one); read with plain SQL, as the ORM took most of the time.
+# Every table but sessions (signing in writes one).
 TABLES = [model for model in apps.get_models(include_auto_created=True) if model is not Session]
 
 
 def snapshot():
-    """Every row of every table, to compare before and after a request."""
-    rows = {}
+    """Every row of every table, to compare before and after a request: on PostgreSQL a digest of each
+    table's rows, all in one query (a query a table, twice a case, was a third of this module's time)."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            digests = ", ".join(
+                f"(SELECT md5(coalesce(string_agg(row.*::text, '|' ORDER BY row.{quote(model._meta.pk.column)}), ''))"
+                f" FROM {quote(model._meta.db_table)} AS row)"
+                for model in TABLES
+            )
+            cursor.execute(f"SELECT {digests}")
+            return dict(zip(map(model_label, TABLES), cursor.fetchone(), strict=True))
+        rows = {}
         for model in TABLES:
             cursor.execute(f"SELECT * FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}")
             rows[model_label(model)] = cursor.fetchall()
-    return rows
+        return rows
 
 
 def changed_tables(before, after):
