@@ -61,10 +61,13 @@ TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 # On the embedded SQLite too: the apps whose SQL differs by database (the clock and keyword search, the
 # importers, migrations, the generators' bulk SQL, the demo data a fresh checkout starts with). Views, the
-# admin, volunteers, the places and the browser run once, on PostgreSQL, the production database.
+# admin, volunteers, the places and the browser run once, on PostgreSQL, the production database; so does
+# the BMLT conformance walk (the answers' shapes: its queries are the ones test_bmlt_api and the paging,
+# order and near tests run on both).
 SQLITE_TESTS := tests/meetings tests/search tests/interop tests/demo \
 	--ignore=tests/meetings/test_meeting_changelist.py --ignore=tests/meetings/test_admin.py \
-	--ignore=tests/meetings/test_admin_search.py --ignore=tests/interop/test_fetching.py
+	--ignore=tests/meetings/test_admin_search.py --ignore=tests/interop/test_fetching.py \
+	--ignore=tests/interop/test_bmlt_conformance.py
 # The demo directory is seeded on SQLite, the README's first command; on PostgreSQL the browser tests seed it.
 POSTGRES_TESTS := tests --ignore=tests/demo/test_seed_demo.py
 
