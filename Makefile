@@ -39,15 +39,15 @@ lint: setup
 migrations-check: setup
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 
-# The runtime dependencies alone, in a fresh virtualenv, in a production environment and nothing else: the
+# The runtime dependencies alone, in a fresh virtualenv (filled by the project's pip, which saves installing and
+# upgrading one there: 22 s -> 11 s), in a production environment and nothing else: the
 # URLconf (every view), the admin and every management command (cron runs some) must import, and Django's
 # deployment checks pass. A module-level import of a dev-only package fails here.
-check-deploy:
+check-deploy: $(VENV)/.installed
 	@set -e; venv=$$(mktemp -d /tmp/manypaths-deploy.XXXXXX); trap 'rm -rf "$$venv"' EXIT; \
 	echo "check-deploy: the runtime dependencies alone, in $$venv"; \
-	$(PYTHON) -m venv "$$venv"; \
-	"$$venv/bin/pip" install --quiet --upgrade pip; \
-	"$$venv/bin/pip" install --quiet .; \
+	$(PYTHON) -m venv --without-pip "$$venv"; \
+	$(PIP) --python "$$venv/bin/python" install --quiet --no-compile .; \
 	run="env -i PATH=$$PATH HOME=$$HOME $(DEPLOY_ENV) $$venv/bin/python manage.py"; \
 	$$run check --deploy --fail-level WARNING; \
 	$$run shell --no-imports -c "from django.core.management import get_commands, load_command_class as load; \
