@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -1081,6 +1082,9 @@ def main():
     info = machine()
     info["postgres"] = ""
     print(f"search_bench: {info['uname']}; nproc {info['nproc']}; {info['memory']}", flush=True)
+    # Soonest first reads the meetings in progress, whose number follows the hour of the week in UTC (the
+    # Americas' evenings are its busiest hours; Sunday 00:00-04:00 the look back also wraps): say when.
+    print(f"search_bench: started {datetime.now(UTC):%A %H:%M} UTC", flush=True)
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:
         raise SystemExit("wrk is not installed (apt-get install wrk).")
     common = [
