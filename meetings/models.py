@@ -513,9 +513,9 @@ class Meeting(models.Model):
                 name="meeting_listed_clock_idx",
             ),
             # "Near a place": the listed meetings at each place in the box, with what the soonest-first sort
-            # reads, from the index alone.
+            # reads, from the index alone (utc_end: whether a meeting is in progress).
             models.Index(
-                fields=["location", "utc_start", "duration_minutes", "name", "id", "duplicate_of"],
+                fields=["location", "utc_start", "duration_minutes", "name", "id", "duplicate_of", "utc_end"],
                 condition=LISTED_CONDITION,
                 name="meeting_listed_place_idx",
             ),

@@ -160,3 +160,11 @@ def test_postgresql_tests_not_over_on_the_index_entries(week_of_meetings):
     plan = plan_of(Meeting.objects.listed().filter(clock.in_progress(), notes__icontains="ramp"))
     index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
     assert "utc_end >" in index_condition, plan
+
+
+def test_the_place_index_holds_what_soonest_first_near_a_place_reads():
+    # A search near a place reads each venue's meetings from this index: a column of "in progress" or of the
+    # order missing from it sends every venue's meetings to the table (near Chicago's page 4.9 -> 12 ms at
+    # 250,000 meetings when utc_end was not in it).
+    index = next(index for index in Meeting._meta.indexes if index.name == "meeting_listed_place_idx")
+    assert {"location", "utc_start", "utc_end", "name", "id"} <= set(index.fields)
