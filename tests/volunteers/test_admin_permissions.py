@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.models import Group as AuthGroup
@@ -328,7 +329,17 @@ def build_world():
             "in": axes.get_model("AccessFailureLog").objects.create(**request_fields, http_accept="*/*")
         },
     }
-    return SimpleNamespace(na=na, users=users, objects=objects, spare=make_user("spare", is_staff=True))
+    world = SimpleNamespace(na=na, users=users, objects=objects, spare=make_user("spare", is_staff=True))
+    # Each role signs in once, here: each case sends the role's session cookie (a sign-in a case was a tenth of
+    # this module's time, and it writes the user's last_login, so every table was read again after it).
+    world.sessions = {}
+    for role, user in users.items():
+        browser = Client()
+        browser.force_login(user)
+        world.sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    # What every case starts from: each case's own transaction is rolled back to it.
+    world.snapshot = snapshot()
+    return world
 
 
 @pytest.fixture(scope="module")
@@ -436,10 +447,15 @@ def payload(step, world):
     return dict(PAYLOADS[key])
 
 
+def sign_in(client, role, world):
+    """The client as the role: its session, made when the world was built."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
 def superuser_form(step, world):
     """The data of a form page as the superuser is shown it, and the names of its form's fields."""
-    browser = Client()
-    browser.force_login(world.users["superuser"])
+    browser = sign_in(Client(), "superuser", world)
     response = browser.get(reverse(f"admin:{step.url_name}", args=step.url_args(world)))
     if response.status_code != 200:
         return {}, set()  # Nobody may use this form (adding a change request): an empty POST is refused anyway.
@@ -521,11 +537,12 @@ def test_who_may_read_and_write(role, step, world, client):
     assert step.needs != "undeclared", f"CUSTOM_URLS says nothing of {step.url_name}: how to walk it, who may"
     if step.method == "POST":
         payload(step, world)  # Built as the superuser before anything is measured.
+    before = world.snapshot
     if step.action in ACTION_SETUP:
         ACTION_SETUP[step.action][0](world.objects[step.model][step.obj])
+        before = snapshot()
     if role != "anonymous":
-        client.force_login(world.users[role])
-    before = snapshot()
+        sign_in(client, role, world)
 
     response = send(client, step, world)
 
