@@ -27,18 +27,27 @@ def screen(new_page, js, viewport):
     return page
 
 
+# The pages (address and size) axe has checked with JavaScript on, in this test process.
+CHECKED = set()
+
+
 @pytest.fixture
 def assert_accessible(new_page):
     """axe-core on the page a flow reached; axe is a script, so a flow run without JavaScript is checked on
-    the same address (the same HTML) in a page of the same size with JavaScript on."""
+    the same address (the same HTML) in a page of the same size with JavaScript on, unless the flow's run
+    with JavaScript has just checked that page (its twin would be the same check again)."""
 
     def check(page):
+        key = (page.url, page.viewport_size["width"], page.viewport_size["height"])
         if getattr(page, "js_off", False):
+            if key in CHECKED:
+                return
             twin = new_page(viewport=page.viewport_size)
             twin.goto(page.url)
             page = twin
         found, report = violations(page, AXE_OPTIONS)
         assert not found, f"{page.url}\n{report}"
+        CHECKED.add(key)
 
     return check
 
