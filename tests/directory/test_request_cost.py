@@ -5,11 +5,7 @@ number as for a list of one, none of them joining more than a few tables: a join
 formats take 11 s on PostgreSQL and 64 a 500 on SQLite. One value more is refused with 400 and a message.
 """
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -18,7 +14,7 @@ from interop.bmlt import MAX_VALUES, REGION_ID_OFFSET, SEMANTIC_KEYS
 from meetings.models import MeetingType
 from referrals.lists import MAX_LENGTH, MAX_MEETINGS
 from search.filters import MAX_DAYS, MAX_PROGRAMS, MAX_TYPES
-from tests.factories import make_location, make_meeting, make_region
+from tests.factories import load_reference_data, make_location, make_meeting, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +28,7 @@ MAX_JOINS = 4
 @pytest.fixture
 def directory():
     """The real programs and types, a region with many sub-regions, and meetings with several types each."""
-    for fixture in ("programs.json", "meeting_types.json"):
-        call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / fixture, verbosity=0)
+    load_reference_data()
     top = make_region(kind="state")
     regions = [top] + [make_region(parent=top) for _ in range(40)]
     types = list(MeetingType.objects.order_by("pk"))

@@ -5,10 +5,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from groups.models import Program
+from tests.factories import load_reference_data
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -16,8 +15,7 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture
 def reference_data(db):
     """Programs and meeting types, as every deployment has them."""
-    call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / "programs.json", verbosity=0)
-    call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / "meeting_types.json", verbosity=0)
+    load_reference_data()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -15,7 +14,7 @@ from groups.models import Program
 from interop.sources import feed_import
 from meetings.models import Attendance, Meeting, MeetingType, Region
 from meetings.querysets import type_ids_text
-from tests.factories import make_location, make_meeting, make_program, make_type
+from tests.factories import load_reference_data, make_location, make_meeting, make_program, make_type
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +56,7 @@ def types():
 @pytest.fixture
 def reference_data():
     """Programs and meeting types as every deployment has them (as tests/interop/conftest.py loads)."""
-    call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / "programs.json", verbosity=0)
-    call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / "meeting_types.json", verbosity=0)
+    load_reference_data()
 
 
 # -- the m2m API, forward (from the meeting) ---------------------------------------------------------------

@@ -10,7 +10,7 @@ from core.time import MINUTES_PER_WEEK
 from groups.models import Program
 from interop.sources import feed_import
 from meetings.models import Attendance, Meeting, ZoneOffset
-from tests.factories import make_meeting, make_program
+from tests.factories import load_reference_data, make_meeting, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -96,8 +96,7 @@ def test_meetings_from_a_meeting_guide_import_have_their_clocks():
 
 
 def test_demo_meetings_have_their_clocks():
-    call_command("loaddata", "fixtures/programs.json", verbosity=0)
-    call_command("loaddata", "fixtures/meeting_types.json", verbosity=0)
+    load_reference_data()
     call_command("seed_demo", count=150, verbosity=0)  # small, for speed, as tests/demo seeds it
     assert_clocks_match_recorded_offsets(Meeting.objects.all())
 

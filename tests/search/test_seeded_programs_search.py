@@ -1,20 +1,18 @@
 """The programs the seed documents name are found by search: CDA, Co-Anon, Alateen meetings; Narconon is not."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from groups.models import Program
 from meetings.models import MeetingType
-from tests.factories import make_meeting
+from tests.factories import load_reference_data, make_meeting
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def directory(settings):
-    call_command("loaddata", settings.BASE_DIR / "fixtures" / "programs.json", verbosity=0)
-    call_command("loaddata", settings.BASE_DIR / "fixtures" / "meeting_types.json", verbosity=0)
+    load_reference_data()
     programs = {program.slug: program for program in Program.objects.all()}
     alateen = MeetingType.objects.get(code="alateen")
     make_meeting(program=programs["cda"], name="CDA Kensington Group")

@@ -186,13 +186,12 @@ def test_an_imported_meeting_has_its_first_version_with_its_types_and_the_feeds_
     from pathlib import Path
 
     from django.conf import settings
-    from django.core.management import call_command
 
     from groups.models import Program
     from interop.sources import feed_import
+    from tests.factories import load_reference_data
 
-    for fixture in ("programs.json", "meeting_types.json"):
-        call_command("loaddata", Path(settings.BASE_DIR) / "fixtures" / fixture, verbosity=0)
+    load_reference_data()
     feed = Path(settings.BASE_DIR) / "tests" / "interop" / "data" / "example-feed.json"
 
     report = feed_import(
