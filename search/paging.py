@@ -5,10 +5,10 @@ counting them. So the count is kept for a minute, and a page of "soonest first" 
 
 - read in the order of the clock index (`read_in_start_order`), which stops after the page: the way for
   every search whose conditions the index itself holds (time, day, types, program, attendance);
-- sorted whole by their next start (`sorted_by_next_start`) when another index finds the few matches: the
+- sorted whole by their next start (`sorted_by_next_start`) when another index finds the matches: the
   venues of a place, or the ids a rare keyword names. Reading the clock index in order would test
-  thousands of its entries against a condition it does not hold. Only a window of the next hours is
-  sorted when it holds the page.
+  thousands of its entries against a condition it does not hold. When the matches are many (a large place,
+  "near or online"), only a window of the next hours is sorted if it holds the page.
 """
 
 import hashlib
@@ -105,8 +105,12 @@ def sorted_by_next_start(queryset, now, offset, limit, total):
 
 def window_hours(total, needed):
     """Hours ahead that should hold `needed` of `total` meetings spread over a week, three times over; None
-    when that window, with its look back for meetings in progress, would be the whole week."""
-    if total <= 0:
+    when the matches are few or the window, with its look back for meetings in progress, would be the week.
+
+    Few matches (under SORT_IN_FULL_BELOW) are sorted whole: reading them is most of the work, so a window
+    saved little and, at night when the next hours hold less than the page, read them twice (docs/performance.md).
+    """
+    if total < SORT_IN_FULL_BELOW:
         return None
     hours = max(2, math.ceil(3 * needed * HOURS_PER_WEEK / total))
     return hours if hours + MAX_DURATION_MINUTES / 60 < HOURS_PER_WEEK else None

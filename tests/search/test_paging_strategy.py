@@ -1,6 +1,7 @@
 """Soonest first reads the clock index in order, except when another index finds the matches (a place's venues,
 a rare keyword's ids): then the few found are sorted whole. Either way the page is the full sort's."""
 
+import math
 from datetime import UTC, datetime
 
 import pytest
@@ -77,6 +78,24 @@ def test_a_window_short_of_the_page_is_followed_by_the_whole_sort(meetings, monk
     expected = list(queryset.soonest_first(NOW).values_list("pk", flat=True))
     assert serenity_ids(queryset, 0, 3, 3, monkeypatch) == (expected[:3], 2)
     assert serenity_ids(queryset, 1, 25, 3, monkeypatch) == (expected[1:], 2)
+
+
+def test_few_matches_are_sorted_whole_in_one_statement_and_many_from_a_window_first():
+    assert paging.window_hours(paging.SORT_IN_FULL_BELOW - 1, 25) is None
+    assert paging.window_hours(100_000, 25) == 2
+    assert paging.window_hours(paging.SORT_IN_FULL_BELOW, 25) == math.ceil(3 * 25 * 168 / paging.SORT_IN_FULL_BELOW)
+    # A window that would be the whole week is no window.
+    assert paging.window_hours(paging.SORT_IN_FULL_BELOW, 2000) is None
+
+
+def test_a_place_with_few_meetings_reads_its_page_in_one_statement(meetings):
+    filterset = run_search(RequestFactory().get("/meetings/", {"near": "19104", "radius": "50"}), now=NOW)[0]
+    results = paging.SearchResults(filterset)
+    results.count()
+    with CaptureQueriesContext(connection) as captured:
+        ids = results.page_ids(0, 25)
+    assert len(captured.captured_queries) == 1
+    assert ids == list(filterset.qs.soonest_first(NOW).values_list("pk", flat=True))[:25]
 
 
 def test_near_or_online_is_sorted_whole_when_few_and_read_in_order_when_many(meetings, monkeypatch):
