@@ -132,11 +132,11 @@ class Clock:
         """
         now, lookback = self.minute, MAX_DURATION_MINUTES
         if now >= lookback:
-            ranges = [Q(utc_start__gt=now - lookback, utc_start__lte=now) & _not_over(now, 0)]
+            ranges = [Q(utc_start__gt=now - lookback, utc_start__lte=now) & _running(now, 0)]
         else:
             ranges = [
-                Q(utc_start__lte=now) & _not_over(now, 0),
-                Q(utc_start__gt=now - lookback + MINUTES_PER_WEEK) & _not_over(now, -MINUTES_PER_WEEK),
+                Q(utc_start__lte=now) & _running(now, 0),
+                Q(utc_start__gt=now - lookback + MINUTES_PER_WEEK) & _running(now, -MINUTES_PER_WEEK),
             ]
         # The zones matched by their wall clocks join the first part; the others hold fresh zones only.
         first = self._with_wall_clocks(ranges[0], lambda local_now, _later: in_progress_at(local_now))
@@ -237,6 +237,18 @@ class Clock:
         for (local_now, local_later), names in groups.items():
             result |= Q(timezone__in=names) & local_condition(local_now, local_later)
         return result
+
+
+def _running(now, shift):
+    """Not over yet, for a meeting that has begun: its end within a day of now (always true: a meeting lasts at
+    most a day, core.time.duration_minutes).
+
+    The bound changes no answer; it tells PostgreSQL how few meetings are in progress. Given only "begun and
+    not over", it took the two conditions as independent and expected 9,642 meetings in progress at 250,000
+    for 1,726 (the bound: 1,458), and for a common keyword it then preferred the keyword's trigram index: the
+    29,658 meetings whose name holds "hope" read from the table (35 ms) instead of those in progress (5 ms).
+    """
+    return _not_over(now, shift) & Q(utc_end__lte=now - shift + MINUTES_PER_DAY)
 
 
 def _not_over(now, shift):
