@@ -596,10 +596,12 @@ def run_phase(args):
     backend = "postgresql" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
     manage("migrate", "--noinput")
     manage("loaddata", "fixtures/programs.json", "fixtures/meeting_types.json")
-    import django
-
-    django.setup()
     import logging
+
+    # The application as a server process loads it (gunicorn imports this module): set up, warmed up, and
+    # what it loaded kept from the garbage collector (gc.freeze), so that the in-process figures are those of
+    # the code a worker runs.
+    import directory.wsgi  # noqa: F401
 
     # The invalid requests are meant to get 400: Django's "Bad Request" warnings would only bury the figures.
     logging.getLogger("django.request").setLevel(logging.ERROR)

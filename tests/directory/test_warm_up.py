@@ -1,5 +1,11 @@
-"""A fresh server process compiles its templates and reads its URLconf before its first request."""
+"""A fresh server process compiles its templates and reads its URLconf before its first request, and keeps what it
+loaded from the garbage collector."""
 
+import os
+import subprocess
+import sys
+
+from django.conf import settings
 from django.template import engines
 
 from directory.warmup import project_templates, warm_up
@@ -20,3 +26,15 @@ def test_it_leaves_the_admin_templates_of_the_virtualenv_alone():
     names = project_templates(engines["django"])
     assert "search/search.html" in names
     assert not any(name.startswith("admin/change_list") for name in names)
+
+
+def test_a_server_process_keeps_what_it_loaded_from_the_garbage_collector():
+    # gunicorn imports directory.wsgi in its master: what the app loaded there is frozen (gc.freeze), so a full
+    # collection in a worker walks only what requests make (docs/performance.md: a 50-60 ms pause, 7-10 ms).
+    script = "import gc, directory.wsgi; print(gc.get_freeze_count())"
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "directory.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) > 50_000  # 95,000 objects in December 2026
