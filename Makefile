@@ -57,8 +57,9 @@ check-deploy: $(VENV)/.installed
 	echo "check-deploy: ok"
 
 # The tests run on one process per core (pytest-xdist). Each process takes tests file by file and, when it has
-# none left, takes over half of another's (worksteal): both end together (the PostgreSQL run 6 min 13-18 s with
-# whole files each, 5 min 49 s; SQLite 43-46 -> 38 s). A module's fixtures may so be built in both processes.
+# none left, takes over half of another's (worksteal), so both end together (fresh clones: SQLite 43-46 -> 37-38 s;
+# the PostgreSQL run 6 min 13-18 s with whole files each, 5 min 49 s and 6 min 17 s). A module's fixtures may so
+# be built in both processes.
 # (Two processes per core was slower on a 2-core machine: 8 min 18 s against 6 min 31 s for the PostgreSQL run;
 # the machine is busy with PostgreSQL and Chromium too.) TEST_WORKERS=4 make test to try another number.
 TEST_WORKERS ?= auto
