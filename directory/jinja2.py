@@ -1,17 +1,22 @@
 """The Jinja2 environment of the templates in the apps' jinja2/ folders (see TEMPLATES in settings)."""
 
+from django.template.defaulttags import querystring
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from jinja2 import Environment
 
 from core.time import clock
+from directory.languages import other_language_links, spanish_offer_url
 from referrals.lists import ListLinks
+from referrals.templatetags.referral_tags import referral_bar_facts
 
 
 def environment(**options):
-    """Jinja2 with Django's translations (`_`, `gettext`, `ngettext`), `url`, `static`, the `clock` filter,
-    `widget_context` (a form field's input as Django would draw it) and `referral_links` (the visitor's list)."""
+    """Jinja2 with Django's translations (`_`, `gettext`, `ngettext`, `get_language`), `url`, `static`,
+    `querystring` (Django's tag: the page's query with some parameters changed), the `clock` filter,
+    `widget_context` (a form field's input as Django would draw it), the language links, and the visitor's
+    referral list (`referral_links`, `referral_bar`)."""
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     # Django's own gettext: `_("in %(city)s") % {...}` as in Python, and `makemessages` finds `{{ _("...") }}` in
     # these templates as it does in Django's.
@@ -19,8 +24,13 @@ def environment(**options):
     env.globals.update(
         url=lambda name, *args, **kwargs: reverse(name, args=args, kwargs=kwargs),
         static=static,
+        querystring=lambda request, **changes: querystring(None, request.GET, **changes),
+        get_language=translation.get_language,
+        other_languages=other_language_links,
+        spanish_offer=spanish_offer_url,
         widget_context=widget_context,
         referral_links=ListLinks,
+        referral_bar=referral_bar_facts,
     )
     env.filters["clock"] = clock
     return env

@@ -119,14 +119,17 @@ TEMPLATES = [
             ],
         },
     },
-    # The search page's form and results are Jinja2 (in each app's jinja2/ folder), shown inside the Django
-    # templates by {% jinja_include %}: they are most of a search page, and Django's engine rendered them in
-    # three times the time of the rest of the search (docs/performance.md).
+    # The search's pages (the list, the map, all filters) are Jinja2 (in each app's jinja2/ folder), and so are
+    # the header and footer of every page, which Django's templates draw with {% jinja_include %}: Django's
+    # engine drew a search page in about twice the time (docs/performance.md).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "directory.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "directory.jinja2.environment",
+            "context_processors": ["directory.context_processors.site"],
+        },
     },
 ]
 

@@ -204,18 +204,6 @@ class MeetingFilter(django_filters.FilterSet):
         # says so: soonest first then reads only those (search.paging).
         self.window = None
 
-    # The filters behind "All filters": the panel stays closed (the results come first; the active filters
-    # are listed above them) unless one of these needs correcting.
-    MORE_FILTERS = (
-        *("radius", "unit", "attendance", "now", "time_of_day"),
-        *("program", "type", "approach", "spiritual_basis", "medication", "abstinence", "gender_focus"),
-        *("audience", "language", "starts_after", "starts_before", "day", "sort"),
-    )
-
-    @property
-    def more_filters_open(self):
-        return any(name in self.form.errors for name in self.MORE_FILTERS)
-
     @property
     def visitor_tz(self):
         """The zone the visitor's times are shown in: `tz` when given, else the place's zone ("your time")."""

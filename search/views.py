@@ -1,6 +1,6 @@
 """The search page and its JSON API: one FilterSet, a page of its results, their rows."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
@@ -69,6 +69,7 @@ def search_map(request):
         "map_tile_host": urlsplit(settings.MAP_TILE_URL).netloc,
         "map_limit": MAP_LIMIT,
         "form_action": reverse("search:map"),
+        "filters_url": _filters_url(request, "search:map-filters"),
     }
     response = render(request, "search/map.html", context, status=400 if errors else 200)
     # This view alone may show images from the tile server (once asked); every other page keeps 'self'.
@@ -122,6 +123,22 @@ def query_errors(request, filterset):
     return [] if filterset.is_valid() else form_errors(filterset.form)
 
 
+def all_filters(request, results="home"):
+    """Every filter of the search on a page of its own, one tap from the results (the search page draws only its
+    bar, and half the bytes): bound to the search's query, it submits to the results (or the map)."""
+    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.none(), now=timezone.now())
+    errors = query_errors(request, filterset)
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "errors": errors,
+        "choices": choice_lists(filterset.form),
+        "form_action": reverse(results),
+        "results_url": reverse(results) + _query_without_page(request.GET),
+    }
+    return render(request, "search/filters.html", context, status=400 if errors else 200)
+
+
 def search_context(request, filterset, page, errors):
     """What the search page and its map view draw."""
     choices = choice_lists(filterset.form)
@@ -137,9 +154,40 @@ def search_context(request, filterset, page, errors):
         "notes": notes_in(request.GET.get("q")),
         "understood": understood(request.GET.get("q"), choices) if page is not None else [],
         "suggestions": suggestions(request.GET, filterset) if page is not None and not page.paginator.count else [],
+        "carried": carried(request.GET, filterset.form),
+        "filters_url": _filters_url(request, "search:filters"),
         "map_query": request.GET.urlencode(),
         "start_list_query": _with_empty_list(request.GET),
     }
+
+
+# The bar's own fields, and those the bar's form always holds: search.js writes the visitor's location, the order
+# ("nearest first" with it) and the zone into them.
+BAR_FIELDS = ("q", "near")
+ALWAYS_CARRIED = ("lat", "lng", "sort", "tz")
+
+
+def carried(query, form):
+    """(name, value) of the hidden inputs of the bar's form: the search's other filters, so that a new keyword or
+    place keeps them. A value in error is left out: the next search drops it, and keeps the rest."""
+    kept = (*BAR_FIELDS, *ALWAYS_CARRIED)
+    pairs = [
+        (name, value)
+        for name, values in query.lists()
+        if name in form.fields and name not in kept and name not in form.errors
+        for value in values
+        if value != ""
+    ]
+    return pairs + [(name, "" if name in form.errors else query.get(name, "")) for name in ALWAYS_CARRIED]
+
+
+def _filters_url(request, name):
+    return reverse(name) + _query_without_page(request.GET)
+
+
+def _query_without_page(query):
+    pairs = [(name, value) for name, values in query.lists() if name != "page" for value in values]
+    return f"?{urlencode(pairs)}" if pairs else ""
 
 
 def _with_empty_list(query):

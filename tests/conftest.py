@@ -1,4 +1,5 @@
-"""The suite's fixtures: a fresh cache for each test, and the servers and processes of the shared-cache tests."""
+"""The suite's fixtures: a fresh cache for each test, and the servers and processes of the shared-cache tests;
+and Jinja2's templates reported to the test Client as Django's are."""
 
 import os
 import shutil
@@ -22,6 +23,24 @@ def pytest_configure(config):
     # MD5 hashes a password in microseconds where the production hasher takes a fifth of a second on purpose:
     # the suite signs volunteers in thousands of times (as healthchecks does in its tests).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _report_jinja_templates_to_the_test_client()
+
+
+def _report_jinja_templates_to_the_test_client():
+    """response.context and response.templates for the Jinja2 pages (the search) too: Django's test set-up
+    reports only its own engine's templates to the test Client, through the template_rendered signal."""
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def reported_render(self, context=None, request=None):
+        context = {} if context is None else context
+        html = render(self, context, request)  # which adds the request and the context processors' values
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return html
+
+    backend.Template.render = reported_render
 
 
 @pytest.fixture(autouse=True)

@@ -188,7 +188,7 @@ TZ = "tz=America%2FNew_York"
 PUBLIC_PAGES = {
     "search": f"/?{TZ}",
     "search-results": f"/?attendance=in_person&day=1&{TZ}",
-    "search-all-filters": f"/?sort=day&{TZ}",
+    "search-all-filters": f"/filters/?sort=day&{TZ}",
     "search-empty": f"/?q=zzzznothingmatches&{TZ}",
     "search-errors": f"/?near=Nowhereville+Qxz&radius=-3&{TZ}",
     "search-near-or-online": "/?near=19104&include_online=1&when=later_today",

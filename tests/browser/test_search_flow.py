@@ -13,11 +13,12 @@ def result_count(page):
 def test_it_searches_by_filters(page, site, js):
     page.goto(site("/"))
     total = result_count(page)
-    # Every filter beyond the bar and its quick choices is one tap away, under "All filters".
-    page.locator(".more-filters summary").click()
+    # Every filter beyond the bar and its quick choices is one tap away, on the "All filters" page.
+    page.get_by_role("link", name="All filters", exact=True).click()
+    page.wait_for_url(re.compile(r"/filters/"))
     page.select_option("#id_attendance", "in_person")
     page.get_by_role("checkbox", name="Monday").check()
-    page.get_by_role("button", name="Apply filters", exact=True).click()
+    page.get_by_role("button", name="Show meetings", exact=True).click()
     page.wait_for_url(re.compile(r"attendance=in_person"))
 
     assert "day=1" in page.url
@@ -27,6 +28,11 @@ def test_it_searches_by_filters(page, site, js):
     assert page.locator(".meeting-when").first.inner_text().startswith(("Monday", "Mon"))
     active = page.locator(".active-filters").inner_text()
     assert "Attend" in active and "Monday" in active
+    # A new keyword from the bar keeps the filters chosen there.
+    page.fill("#id_q", "a")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url(re.compile(r"q=a"))
+    assert "attendance=in_person" in page.url and "day=1" in page.url
     if js:
         # search.js moves focus to the results heading, so a screen reader starts there.
         assert page.evaluate("document.activeElement.id") == "results-title"
@@ -69,10 +75,10 @@ def test_it_hides_near_me_without_javascript_and_takes_a_typed_place(new_page, s
     page = new_page(java_script_enabled=False)
     page.goto(site("/"))
     assert page.locator("#near-me").is_hidden()
+    page.get_by_role("link", name="All filters", exact=True).click()
     page.fill("#id_near", "19104")
-    page.locator(".more-filters summary").click()
     page.select_option("#id_sort", "distance")
-    page.get_by_role("button", name="Apply filters", exact=True).click()
+    page.get_by_role("button", name="Show meetings", exact=True).click()
     page.wait_for_url(re.compile(r"near=19104"))
     first = page.locator(".meeting-meta").first.inner_text()
     assert re.search(r"[\d.]+ mi", first), first

@@ -92,7 +92,6 @@ def test_meeting_types_are_named_in_spanish(new_page, site):
 def test_the_search_form_names_meeting_types_in_spanish(new_page, site):
     page = new_page(java_script_enabled=False)
     page.goto(site(f"/es{PUBLIC_PAGES['search-all-filters']}"))
-    page.locator(".more-filters summary").click()
     labels = [label.strip() for label in page.locator(".type-group label").all_inner_texts()]
     assert "Acceso en silla de ruedas" in labels
     assert "Wheelchair Access" not in labels

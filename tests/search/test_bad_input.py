@@ -73,6 +73,6 @@ def test_it_escapes_a_keyword_with_markup(client):
 
 @pytest.mark.django_db
 def test_a_fields_error_message_is_the_one_its_input_points_to(client):
-    html = client.get("/meetings/?now=99").content.decode()
+    html = client.get("/filters/?now=99").content.decode()
     assert 'aria-describedby="id_now_error"' in html
     assert '<p class="field-error" id="id_now_error">' in html
