@@ -226,6 +226,7 @@ MAIN_PAGES = [
     "search-near-or-online",
     "search-map",
     "search-results",
+    "search-all-filters",
     "meeting-in-person",
     "program",
     "compare",
