@@ -50,7 +50,8 @@ def load_rows(ids, place=None):
 
     The ids come from the search (search.paging) and already match it, so the rows are read by id alone.
     """
-    found = Meeting.objects.filter(pk__in=ids).select_related("location", "group").only(*ROW_FIELDS)
+    # No ORDER BY (the model orders by day and time by default): the rows are put in the ids' order below.
+    found = Meeting.objects.filter(pk__in=ids).select_related("location", "group").only(*ROW_FIELDS).order_by()
     by_pk = {meeting.pk: meeting for meeting in found}
     meetings = [by_pk[pk] for pk in ids if pk in by_pk]
     wanted = {meeting.pk: parse_type_ids(meeting.type_ids) for meeting in meetings}
