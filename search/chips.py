@@ -32,9 +32,12 @@ def active_filters(query, form, choices):
 
 
 def _filter_values(query, form):
+    typed_place = bool(query.get("near"))
     for name in query:
         if name in DISPLAY_PARAMETERS or name not in form.fields:
             continue
+        if typed_place and name in ("lat", "lng"):
+            continue  # the typed place is the search's (MeetingSearchForm._place)
         for value in query.getlist(name):
             if value != "":
                 yield name, value

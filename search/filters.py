@@ -98,18 +98,20 @@ class MeetingSearchForm(forms.Form):
         return data
 
     def _place(self, data):
+        # A typed place wins over coordinates: after "Use my location" the bar's form carries them, and a place
+        # typed into the bar next is the visitor's newer choice.
+        if data.get("near"):
+            place = places.resolve(data["near"])
+            if place is None:
+                message = _("We could not find “%(place)s”. Try a US ZIP code or a city name.")
+                self.add_error("near", message % {"place": data["near"]})
+            return place
         lat, lng = data.get("lat"), data.get("lng")
         if (lat is None) != (lng is None):
             raise ValidationError(_("Give both latitude and longitude, or use a place name."))
         if lat is not None:
             return places.Place(_("your location"), float(lat), float(lng))
-        if not data.get("near"):
-            return None
-        place = places.resolve(data["near"])
-        if place is None:
-            message = _("We could not find “%(place)s”. Try a US ZIP code or a city name.")
-            self.add_error("near", message % {"place": data["near"]})
-        return place
+        return None
 
 
 class MeetingFilter(django_filters.FilterSet):

@@ -178,7 +178,9 @@ def carried(query, form):
         for value in values
         if value != ""
     ]
-    return pairs + [(name, "" if name in form.errors else query.get(name, "")) for name in ALWAYS_CARRIED]
+    # Coordinates left behind by a typed place (which wins over them) are not carried on.
+    dropped = {*form.errors, *(("lat", "lng") if query.get("near") else ())}
+    return pairs + [(name, "" if name in dropped else query.get(name, "")) for name in ALWAYS_CARRIED]
 
 
 def _filters_url(request, name):

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_meeting, make_type
+from tests.factories import make_location, make_meeting, make_type
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,14 @@ def test_the_search_pages_errors_link_to_the_filters_to_correct_them(client, typ
     make_meeting(name="Hope")
     html = client.get(reverse("home"), {"now": "99"}).content.decode()
     assert f'<a href="{reverse("search:filters")}?now=99">Correct it under All filters</a>' in html
+
+
+def test_a_place_typed_after_use_my_location_wins_over_the_coordinates(client, types):
+    make_meeting(name="Philadelphia", location=make_location(latitude=39.96, longitude=-75.19))
+    make_meeting(name="Pittsburgh", location=make_location(latitude=40.44, longitude=-79.99))
+    # The bar carried Pittsburgh's coordinates from "Use my location"; the visitor then typed 19104.
+    response = client.get(reverse("home"), {"q": "", "near": "19104", "lat": "40.44", "lng": "-79.99"})
+    assert [meeting.name for meeting in response.context["page"]] == ["Philadelphia"]
+    html = response.content.decode()
+    assert "your location" not in html  # no chip for the coordinates the search did not use
+    assert ("lat", "") in hidden_inputs(html) and ("lng", "") in hidden_inputs(html)
