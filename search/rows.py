@@ -75,7 +75,6 @@ def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
     # Named once per page, in its language: Model.get_FOO_display() builds its dictionary of choices at every call.
     weekdays = {value: str(label) for value, label in Weekday.choices}
     attendances = {value: str(label) for value, label in Attendance.choices}
-    labels = {}  # a type's label, read once a page (MeetingType.display_label asks for the language each time)
     for meeting in meetings:
         state = occurrence_state(meeting, now)
         start, minutes = state["start"], state["minutes_until"]
@@ -93,7 +92,7 @@ def annotate_rows(meetings, *, now, visitor_tz="", unit="mi"):
             local_label=f"{clock(start)} {start.tzname()}",
             zone_city=zone_city(meeting.timezone),
             visitor_label=_visitor_label(meeting, start, visitor_zone),
-            key_types=[_label(meeting_type, labels) for meeting_type in types_of(meeting) if meeting_type.is_key],
+            key_types=[meeting_type.display_label for meeting_type in types_of(meeting) if meeting_type.is_key],
             distance=_distance(getattr(meeting, "distance_km", None), unit),
         )
     return meetings
@@ -128,13 +127,6 @@ def _visitor_label(meeting, start, visitor_zone):
     if theirs.utcoffset() == start.utcoffset():
         return ""
     return _("%(day)s %(time)s your time") % {"day": date_format(theirs, "l"), "time": clock(theirs)}
-
-
-def _label(meeting_type, labels):
-    label = labels.get(meeting_type.pk)
-    if label is None:
-        label = labels[meeting_type.pk] = meeting_type.display_label
-    return label
 
 
 def _distance(km, unit):

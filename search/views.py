@@ -1,11 +1,12 @@
 """The search page and its JSON API: one FilterSet, a page of its results, their rows."""
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.defaulttags import querystring
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,7 +135,7 @@ def all_filters(request, results="home"):
         "errors": errors,
         "choices": choice_lists(filterset.form),
         "form_action": reverse(results),
-        "results_url": reverse(results) + _query_without_page(request.GET),
+        "results_url": reverse(results) + querystring(None, request.GET, page=None),
     }
     return render(request, "search/filters.html", context, status=400 if errors else 200)
 
@@ -184,12 +185,7 @@ def carried(query, form):
 
 
 def _filters_url(request, name):
-    return reverse(name) + _query_without_page(request.GET)
-
-
-def _query_without_page(query):
-    pairs = [(name, value) for name, values in query.lists() if name != "page" for value in values]
-    return f"?{urlencode(pairs)}" if pairs else ""
+    return reverse(name) + querystring(None, request.GET, page=None)
 
 
 def _with_empty_list(query):
