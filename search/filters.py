@@ -107,6 +107,8 @@ class MeetingSearchForm(forms.Form):
                 self.add_error("near", message % {"place": data["near"]})
             return place
         lat, lng = data.get("lat"), data.get("lng")
+        if "lat" in self.errors or "lng" in self.errors:
+            return None  # its own error says what is wrong with it ("Enter a number", "at most 90")
         if (lat is None) != (lng is None):
             raise ValidationError(_("Give both latitude and longitude, or use a place name."))
         if lat is not None:

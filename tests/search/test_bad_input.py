@@ -76,3 +76,11 @@ def test_a_fields_error_message_is_the_one_its_input_points_to(client):
     html = client.get("/filters/?now=99").content.decode()
     assert 'aria-describedby="id_now_error"' in html
     assert '<p class="field-error" id="id_now_error">' in html
+
+
+@pytest.mark.parametrize("query", ["lat=91&lng=0", "lat=north&lng=0", "lat=0&lng=500"])
+def test_a_coordinate_in_error_gets_its_own_message_alone(client, query):
+    # Not also "Give both latitude and longitude": both were given, one is wrong.
+    errors = client.get(f"{reverse('search:api')}?{query}").json()["errors"]
+    assert len(errors) == 1
+    assert "Give both" not in errors[0]
