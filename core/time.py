@@ -48,7 +48,8 @@ def get_zone(name):
     """The zone of that name, or None; kept, since ZoneInfo() keeps only the last eight it built."""
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+    # OSError: a folder of the zone data ("America", "Etc") is opened as a file and fails.
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         return None
 
 

@@ -76,4 +76,4 @@ def _is_api(request):
             match = resolve(request.path_info)
         except Resolver404:
             return False
-    return match.namespace == "interop" or match.view_name == "search:api"
+    return match.namespace == "interop" or match.view_name in ("search:api", "search:geojson")

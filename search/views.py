@@ -112,7 +112,8 @@ def map_limit(text):
     """(limit, errors) of the map's `limit` parameter: 1 to MAP_LIMIT, MAP_LIMIT when not given."""
     if not text:
         return MAP_LIMIT, []
-    if not text.isdigit() or not 1 <= int(text) <= MAP_LIMIT:
+    # A few ASCII digits: str.isdigit() also takes "²" and "①", and int() refuses more than 4,300 digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= MAP_LIMIT:
         return None, [_("A map shows at most %(limit)d meetings: ask for fewer.") % {"limit": MAP_LIMIT}]
     return int(text), []
 

@@ -71,7 +71,9 @@ def test_the_page_is_in_the_visitors_language(visitor, database_down):
     assert 'lang="es"' in spanish and "El directorio no está disponible por un momento" in spanish
 
 
-@pytest.mark.parametrize("path", ["/meetings.json", "/client_interface/json/?switcher=GetFormats", "/api/meetings"])
+@pytest.mark.parametrize(
+    "path", ["/meetings.json", "/client_interface/json/?switcher=GetFormats", "/api/meetings", "/api/meetings.geojson"]
+)
 def test_an_api_says_unavailable_in_json(visitor, database_down, path):
     response = visitor.get(path)
 

@@ -67,6 +67,14 @@ def test_it_shows_an_online_meeting_in_the_visitors_zone_when_given(client):
     assert "your time" not in html
 
 
+@pytest.mark.parametrize("zone", ["America", "Etc", "America/Indiana", "__pycache__"])
+def test_a_tz_naming_a_folder_of_the_zone_data_is_ignored_like_any_unknown_zone(client, zone):
+    meeting = make_meeting(attendance=Attendance.ONLINE, timezone="America/Los_Angeles")
+    response = client.get(reverse("meetings:detail", args=[meeting.slug]), {"tz": zone})
+    assert response.status_code == 200
+    assert "your time" not in response.content.decode()
+
+
 def test_it_offers_the_meeting_as_a_weekly_calendar_event(client):
     meeting = make_meeting(timezone="Australia/Melbourne", weekday=2)
     response = client.get(reverse("meetings:calendar", args=[meeting.slug]))

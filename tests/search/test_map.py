@@ -40,7 +40,14 @@ def test_the_geojson_counts_apart_from_the_page(client, meetings):
     assert client.get(reverse("search:geojson"), {"type": "women"}).json()["count"] == 2
 
 
-@pytest.mark.parametrize("query", ["limit=501", "limit=0", "limit=many", "when=brunch", "tz=Not/AZone"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        *("limit=501", "limit=0", "limit=many", "limit=%C2%B2"),
+        pytest.param("limit=" + "9" * 5000, id="limit=5000 digits"),
+        *("when=brunch", "tz=Not/AZone"),
+    ],
+)
 def test_a_bad_map_request_is_a_400_with_a_message(client, meetings, query):
     response = client.get(reverse("search:geojson") + "?" + query)
     assert response.status_code == 400
