@@ -264,6 +264,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Cookies only over HTTPS in production (public pages set none; the admin and forms do).
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_FAILURE_VIEW = "directory.views.csrf_failure"
 # The one cookie a visitor can get: csrftoken, set by a page that shows a form (the suggestion forms), and
 # gone when the browser closes rather than kept for a year (Django's default), as /privacy/ promises.
 CSRF_COOKIE_AGE = None

@@ -32,3 +32,5 @@ urlpatterns += i18n_patterns(
 
 # Static pages for a failure: no database needed (see directory.views.server_error).
 handler500 = "directory.views.server_error"
+handler404 = "directory.views.page_not_found"
+handler400 = "directory.views.bad_request"

@@ -52,6 +52,28 @@ def server_error(request):
     return response
 
 
+def page_not_found(request, exception):
+    """handler404: the site's own static page (or JSON for an API), with the way back to the search."""
+    message = _("There is no page at this address. The meeting may have moved or ended: search for it again.")
+    return _error_page(request, 404, "404.html", message)
+
+
+def bad_request(request, exception):
+    """handler400 (a host not served, too many fields, a broken form body): the site's static page, or JSON.
+
+    Static, without context processors: for a host that is not served, those would fail again on the host.
+    """
+    return _error_page(request, 400, "400.html", _("The address or the form sent could not be read. Start again."))
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without its token, or with an old one (the reason stays in the log)."""
+    message = _(
+        "This form has expired, or your browser did not send its cookie. Go back, reload it and send it again."
+    )
+    return _error_page(request, 403, "403_csrf.html", message)
+
+
 def _database_failure(error):
     """The database error (unreachable, gone, or a statement cancelled) behind this exception, if there is one."""
     while error is not None:
