@@ -34,10 +34,20 @@ def keyword_condition(text):
     """The Q for a keyword search: each of its first MAX_WORDS words must match, by its meaning where the
     vocabulary gives it one (search.meaning), else as text: "narconon" shows its note and finds no meeting."""
     condition = Q()
-    for word in text.split()[:MAX_WORDS]:
-        meant = meaning_condition(meaning_of(word))
+    for word, meant in _meanings(text):
         condition &= word_condition(word) if meant is None else meant
     return condition
+
+
+def matched_as_text(text):
+    """Whether a word of the search is matched as text, found by the trigram indexes and the ids it names;
+    a word matched by its meaning is a condition on types and programs, which the clock index holds."""
+    return any(meant is None for _word, meant in _meanings(text))
+
+
+def _meanings(text):
+    """(word, the condition of its meaning or None) for each of the first MAX_WORDS words."""
+    return [(word, meaning_condition(meaning_of(word))) for word in text.split()[:MAX_WORDS]]
 
 
 def meaning_condition(meaning):

@@ -1,5 +1,6 @@
 """Soonest first reads the clock index in order, except when another index finds the matches (a place's venues,
-a rare keyword's ids): then the few found are sorted whole. Either way the page is the full sort's."""
+the ids a rare keyword's words name as text): then the few found are sorted whole. Either way the page is the
+full sort's."""
 
 import math
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from search import paging
 from search.views import run_search
-from tests.factories import make_location, make_meeting, make_program
+from tests.factories import make_location, make_meeting, make_program, make_type
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,20 @@ def test_a_keyword_naming_few_meetings_is_sorted_whole_and_a_common_one_read_in_
     names, sorted_whole, filterset = search({"q": "hope"})
     assert not sorted_whole
     assert names == [m.name for m in filterset.qs.soonest_first(NOW)][:25]
+
+
+def test_a_keyword_naming_a_kind_of_room_is_read_in_order_as_that_rooms_filter_is(meetings):
+    # "methadone" means medication-friendly meetings: their types are in the clock index, and no index of their
+    # own finds them, so however few they are they are not sorted whole (that read every meeting).
+    med = make_type(code="medication-friendly", name="Medication-Friendly")
+    for n in range(3):
+        make_meeting(name=f"Med room {n}", types=[med], weekday=n, timezone="UTC")
+    names, sorted_whole, filterset = search({"q": "methadone"})
+    assert not sorted_whole
+    assert sorted(names) == ["Med room 0", "Med room 1", "Med room 2"]
+    assert names == [m.name for m in filterset.qs.soonest_first(NOW)]
+    # A word matched as text beside it is found by its own indexes again.
+    assert search({"q": "methadone room"})[1]
 
 
 def serenity_ids(queryset, offset, limit, hours, monkeypatch):
