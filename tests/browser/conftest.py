@@ -200,6 +200,8 @@ PUBLIC_PAGES = {
     "program": lambda site: f"/programs/{site.program_slug}/",
     "about": "/about/",
     "privacy": "/privacy/",
+    # A link to a meeting that is gone: the site's own static error page (templates/404.html).
+    "not-found": "/meetings/no-such-meeting/",
     # Spanish words run longer: the Spanish results page is checked for overflow and contrast too.
     "search-es": f"/es/?attendance=online&{TZ}",
     # Colleagues' pages: (url name, args from the site, query); skipped while a URL does not resolve.
