@@ -6,9 +6,9 @@ counting them. So the count is kept for a minute, and a page of "soonest first" 
 - read in the order of the clock index (`read_in_start_order`), which stops after the page: the way for
   every search whose conditions the index itself holds (time, day, types, program, attendance);
 - sorted whole by their next start (`sorted_by_next_start`) when another index finds the matches: the
-  venues of a place, or the ids a rare keyword's words name as text. Reading the clock index in order would test
-  thousands of its entries against a condition it does not hold. When the matches are many (a large place,
-  "near or online"), only a window of the next hours is sorted if it holds the page.
+  venues of a place, or what a rare keyword's words name as text. Reading the clock index in order would
+  test thousands of its entries against a condition it does not hold. When the matches are many (a large
+  place, "near or online"), only a window of the next hours is sorted if it holds the page.
 """
 
 import hashlib
