@@ -535,6 +535,21 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return meeting_path(self.slug)
 
+    def similar_search(self):
+        """(query, place): a search for meetings like this one, of its program near its venue's town (when the
+        gazetteer knows the town, else its ZIP code) or online; place is the town's name, or ""."""
+        from core import places  # the gazetteer's tables open on first use
+
+        query = {"program": self.program.slug}
+        location = self.location
+        if location is None:
+            return query | {"attendance": Attendance.ONLINE}, ""
+        town = f"{location.city}, {location.state or location.country}".rstrip(", ") if location.city else ""
+        for text in (town, location.postal_code):
+            if text and places.resolve(text) is not None:
+                return query | {"near": text}, text
+        return query, ""
+
     @property
     def is_online(self):
         return self.attendance in (Attendance.ONLINE, Attendance.HYBRID)

@@ -37,6 +37,11 @@ class MeetingQuerySet(models.QuerySet):
         hidden as another source's listing of a meeting already shown (interop.duplicates)."""
         return self.exclude(status=Status.INACTIVE).filter(deleted_at__isnull=True, duplicate_of__isnull=True)
 
+    def no_longer_meeting(self):
+        """Meetings that no longer meet (inactive), neither deleted nor hidden as another listing's duplicate:
+        their old links and the referral lists holding them still name them (a deleted one shows nothing)."""
+        return self.filter(status=Status.INACTIVE, deleted_at__isnull=True, duplicate_of__isnull=True)
+
     def for_display(self):
         return self.select_related("program", "location", "location__region", "group").prefetch_related("types")
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Attendance, Status
-from tests.factories import make_meeting, make_type
+from tests.factories import make_location, make_meeting, make_type
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,38 @@ def test_it_answers_404_for_an_unknown_or_inactive_meeting(client):
     gone = make_meeting(status=Status.INACTIVE)
     assert client.get(reverse("meetings:detail", args=[gone.slug])).status_code == 404
     assert client.get("/meetings/no-such-meeting/").status_code == 404
+
+
+def test_a_meeting_that_no_longer_meets_is_named_with_meetings_like_it_near_its_town(client):
+    gone = make_meeting(name="Tuesday Night Hope", status=Status.INACTIVE)
+    still = make_meeting(name="Thursday Serenity", location=gone.location)
+
+    response = client.get(reverse("meetings:detail", args=[gone.slug]))
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "This meeting no longer meets" in html and "Tuesday Night Hope" in html
+    search = f"/?program={gone.program.slug}&amp;near=Philadelphia%2C+PA"
+    assert f'href="{search}">Find {gone.program.short_name} meetings near Philadelphia, PA</a>' in html
+    assert f'href="{still.get_absolute_url()}">Thursday Serenity</a>' in html
+
+
+def test_an_online_meeting_that_no_longer_meets_offers_its_programs_online_meetings(client):
+    gone = make_meeting(attendance=Attendance.ONLINE, status=Status.INACTIVE)
+    html = client.get(reverse("meetings:detail", args=[gone.slug])).content.decode()
+    assert f"/?program={gone.program.slug}&amp;attendance=online" in html
+
+
+def test_a_meeting_whose_town_the_gazetteer_does_not_know_offers_its_programs_meetings(client):
+    gone = make_meeting(status=Status.INACTIVE, location=make_location(city="Xyzzyville", postal_code=""))
+    html = client.get(reverse("meetings:detail", args=[gone.slug])).content.decode()
+    assert f'href="/?program={gone.program.slug}">Find {gone.program.short_name} meetings</a>' in html
+
+
+def test_the_spanish_page_of_a_meeting_that_no_longer_meets(client):
+    gone = make_meeting(status=Status.INACTIVE)
+    html = client.get(f"/es{reverse('meetings:detail', args=[gone.slug])}").content.decode()
+    assert "Esta reunión ya no se celebra" in html and "cerca de Philadelphia, PA" in html
 
 
 def test_it_offers_a_directions_link_the_visitor_chooses_to_follow(client):
