@@ -52,7 +52,8 @@ def test_a_meeting_that_no_longer_meets_is_named_with_meetings_like_it_near_its_
 
     assert response.status_code == 404
     html = response.content.decode()
-    assert "This meeting no longer meets" in html and "Tuesday Night Hope" in html
+    assert "This meeting no longer meets" in html
+    assert f"Tuesday Night Hope ({gone.program.name}) is no longer listed" in html
     search = f"/?program={gone.program.slug}&amp;near=Philadelphia%2C+PA"
     assert f'href="{search}">Find {gone.program.short_name} meetings near Philadelphia, PA</a>' in html
     assert f'href="{still.get_absolute_url()}">Thursday Serenity</a>' in html
