@@ -535,6 +535,12 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return meeting_path(self.slug)
 
+    def others_at_its_place(self):
+        """The listed meetings at this meeting's venue but itself (none for an online meeting), by day and time."""
+        if self.location_id is None:
+            return Meeting.objects.none()
+        return self.location.meetings.listed().exclude(pk=self.pk).select_related("program")
+
     def similar_search(self):
         """(query, place): a search for meetings like this one, of its program near its venue's town (when the
         gazetteer knows the town, else its ZIP code) or online; place is the town's name, or ""."""

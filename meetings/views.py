@@ -21,10 +21,7 @@ def meeting_detail(request, slug):
         return no_longer_meeting(request, slug)
     tz = request.GET.get("tz", "")
     annotate_rows([meeting], now=timezone.now(), visitor_tz=tz if _valid_zone(tz) else "")
-    same_place = []
-    if meeting.location_id:
-        same_place = meeting.location.meetings.listed().exclude(pk=meeting.pk).select_related("program")
-    context = {"meeting": meeting, "same_place": same_place, "sources": meeting.listing_sources()}
+    context = {"meeting": meeting, "same_place": meeting.others_at_its_place(), "sources": meeting.listing_sources()}
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -35,14 +32,11 @@ def no_longer_meeting(request, slug):
     if meeting is None:
         raise Http404("No meeting has this address.")
     query, place = meeting.similar_search()
-    same_place = []
-    if meeting.location_id:
-        same_place = meeting.location.meetings.listed().select_related("program")
     context = {
         "meeting": meeting,
         "search_url": reverse("home") + "?" + urlencode(query),
         "place": place,
-        "same_place": same_place,
+        "same_place": meeting.others_at_its_place(),
     }
     return render(request, "meetings/no_longer_meeting.html", context, status=404)
 
